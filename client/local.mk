@@ -1,0 +1,2 @@
+noinst_LIBRARIES += libvdisk.a
+libvdisk_a_SOURCES =

@@ -1,0 +1,2 @@
+noinst_LIBRARIES += libvdrpc.a
+libvdrpc_a_SOURCES =

@@ -1,0 +1,3 @@
+noinst_LIBRARIES += libvdutil.a
+libvdutil_a_SOURCES = \
+	common/util/error.c common/util/error.h

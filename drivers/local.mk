@@ -1,0 +1,2 @@
+noinst_LIBRARIES += libvddrivers.a
+libvddrivers_a_SOURCES =

@@ -1,0 +1,15 @@
+# Tests mirror the source tree. Unit tests are check programs; integration
+# tests are scripts that start vdiskd on a temporary state directory.
+AM_TESTS_ENVIRONMENT = \
+	top_srcdir='$(abs_top_srcdir)'; export top_srcdir; \
+	top_builddir='$(abs_top_builddir)'; export top_builddir; \
+	VDISKD='$(abs_top_builddir)/vdiskd'; export VDISKD; \
+	VDISK='$(abs_top_builddir)/vdisk'; export VDISK;
+TEST_LIBS = $(CHECK_LIBS)
+TEST_CFLAGS = $(CHECK_CFLAGS)
+
+include tests/util/local.mk
+include tests/rpc/local.mk
+include tests/conf/local.mk
+include tests/drivers/local.mk
+include tests/daemon/local.mk
