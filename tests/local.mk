@@ -5,8 +5,12 @@ AM_TESTS_ENVIRONMENT = \
 	top_builddir='$(abs_top_builddir)'; export top_builddir; \
 	VDISKD='$(abs_top_builddir)/vdiskd'; export VDISKD; \
 	VDISK='$(abs_top_builddir)/vdisk'; export VDISK;
-TEST_LIBS = $(CHECK_LIBS)
-TEST_CFLAGS = $(CHECK_CFLAGS)
+TEST_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+TEST_LIBS = libvdtest.a $(CHECK_LIBS)
+
+check_LIBRARIES = libvdtest.a
+libvdtest_a_SOURCES = tests/common/check-run.c tests/common/check-run.h
+libvdtest_a_CFLAGS = $(TEST_CFLAGS)
 
 include tests/util/local.mk
 include tests/rpc/local.mk

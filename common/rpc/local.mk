@@ -1,2 +1,6 @@
 noinst_LIBRARIES += libvdrpc.a
-libvdrpc_a_SOURCES =
+libvdrpc_a_SOURCES = \
+	common/rpc/xdr-codec.c common/rpc/xdr-codec.h \
+	common/rpc/message.c common/rpc/message.h \
+	common/rpc/remote-types.c common/rpc/remote-types.h \
+	common/rpc/protocol.h

@@ -1,5 +1,5 @@
 check_PROGRAMS += tests/util/test-error
 TESTS += tests/util/test-error
 tests_util_test_error_SOURCES = tests/util/test-error.c
-tests_util_test_error_CFLAGS = $(AM_CFLAGS) $(TEST_CFLAGS)
+tests_util_test_error_CFLAGS = $(TEST_CFLAGS)
 tests_util_test_error_LDADD = libvdutil.a $(GLIB_LIBS) $(TEST_LIBS)

@@ -5,6 +5,7 @@
 #include <gio/gio.h>
 
 #include "common/util/error.h"
+#include "tests/common/check-run.h"
 
 START_TEST(test_domain_roundtrip)
 {
@@ -36,16 +37,10 @@ main(void)
 {
     Suite *s = suite_create("error");
     TCase *tc = tcase_create("mapping");
-    SRunner *sr;
-    int failed;
 
     tcase_add_test(tc, test_domain_roundtrip);
     tcase_add_test(tc, test_foreign_error);
     tcase_add_test(tc, test_distinct_domains);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? 0 : 1;
+    return vd_test_run(s);
 }
