@@ -3,3 +3,9 @@ TESTS += tests/util/test-error
 tests_util_test_error_SOURCES = tests/util/test-error.c
 tests_util_test_error_CFLAGS = $(TEST_CFLAGS)
 tests_util_test_error_LDADD = libvdutil.a $(GLIB_LIBS) $(TEST_LIBS)
+
+check_PROGRAMS += tests/util/test-json-writer
+TESTS += tests/util/test-json-writer
+tests_util_test_json_writer_SOURCES = tests/util/test-json-writer.c
+tests_util_test_json_writer_CFLAGS = $(TEST_CFLAGS)
+tests_util_test_json_writer_LDADD = libvdutil.a $(GLIB_LIBS) $(TEST_LIBS)
