@@ -6,3 +6,17 @@ tests_client_test_uri_SOURCES = tests/client/test-uri.c
 tests_client_test_uri_CFLAGS = $(TEST_CFLAGS)
 tests_client_test_uri_LDADD = libvdisk.a libvdrpc.a libvdutil.a $(GLIB_LIBS) \
 	$(TEST_LIBS)
+
+check_PROGRAMS += tests/client/test-transport
+TESTS += tests/client/test-transport
+tests_client_test_transport_SOURCES = tests/client/test-transport.c
+tests_client_test_transport_CFLAGS = $(TEST_CFLAGS)
+tests_client_test_transport_LDADD = libvdisk.a libvdrpc.a libvdutil.a \
+	$(GLIB_LIBS) $(TEST_LIBS)
+
+check_PROGRAMS += tests/client/test-handshake
+TESTS += tests/client/test-handshake
+tests_client_test_handshake_SOURCES = tests/client/test-handshake.c
+tests_client_test_handshake_CFLAGS = $(TEST_CFLAGS)
+tests_client_test_handshake_LDADD = libvdisk.a libvdrpc.a libvdutil.a \
+	$(GLIB_LIBS) $(TEST_LIBS)
