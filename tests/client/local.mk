@@ -20,3 +20,7 @@ tests_client_test_handshake_SOURCES = tests/client/test-handshake.c
 tests_client_test_handshake_CFLAGS = $(TEST_CFLAGS)
 tests_client_test_handshake_LDADD = libvdisk.a libvdrpc.a libvdutil.a \
 	$(GLIB_LIBS) $(TEST_LIBS)
+
+# The CLI against a real vdiskd (shares tests/daemon/lib.sh).
+TESTS += tests/client/test-cli.sh
+EXTRA_DIST += tests/client/test-cli.sh

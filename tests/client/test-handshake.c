@@ -99,7 +99,7 @@ daemon_start(Daemon *d, char **dir, char **uri)
     struct sockaddr_un addr = { .sun_family = AF_UNIX };
     g_autofree char *path = NULL;
 
-    *dir = g_dir_make_tmp("vdisk-test-XXXXXX", NULL);
+    *dir = g_dir_make_tmp("vdisk-client-XXXXXX", NULL);
     ck_assert_ptr_nonnull(*dir);
     path = g_build_filename(*dir, "sock", NULL);
     g_strlcpy(addr.sun_path, path, sizeof(addr.sun_path));
