@@ -1,7 +1,7 @@
 /*
  * Inside libvdisk: the connection, the URI resolver and the call
  * primitive the procedure wrappers are built on. Not for the library's
- * users; tests include it to reach the URI resolver.
+ * users; tests include it to reach the URI resolver and the transport.
  */
 #ifndef VD_CLIENT_LIBVDISK_PRIVATE_H
 #define VD_CLIENT_LIBVDISK_PRIVATE_H

@@ -11,8 +11,9 @@
  * domain and whose code is a libvirt error number (common/util/error.h):
  * an error the daemon sent keeps its numbers and message; errors found
  * here use VD_FROM_RPC (VD_ERR_SYSTEM_ERROR for socket failures,
- * VD_ERR_RPC for protocol violations) or VD_FROM_REMOTE with
- * VD_ERR_INVALID_ARG for bad arguments. After a protocol violation (a
+ * VD_ERR_RPC for protocol violations) or VD_FROM_REMOTE (VD_ERR_INVALID_ARG
+ * for bad arguments, VD_ERR_AUTH_FAILED for a daemon that wants an
+ * authentication we do not speak). After a protocol violation (a
  * malformed or oversized reply, an unexpected message, a socket error)
  * the connection is broken: every later call fails at once, and only
  * vd_connect_close() remains useful.

@@ -24,3 +24,12 @@ tests_client_test_handshake_LDADD = libvdisk.a libvdrpc.a libvdutil.a \
 # The CLI against a real vdiskd (shares tests/daemon/lib.sh).
 TESTS += tests/client/test-cli.sh
 EXTRA_DIST += tests/client/test-cli.sh
+
+# Every libvdisk call against a real vdiskd.
+check_PROGRAMS += tests/client/libvdisk-api
+tests_client_libvdisk_api_SOURCES = tests/client/libvdisk-api.c
+tests_client_libvdisk_api_CFLAGS = $(TEST_CFLAGS)
+tests_client_libvdisk_api_LDADD = libvdisk.a libvdrpc.a libvdutil.a \
+	$(GLIB_LIBS) $(TEST_LIBS)
+TESTS += tests/client/test-libvdisk.sh
+EXTRA_DIST += tests/client/test-libvdisk.sh
