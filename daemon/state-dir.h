@@ -105,8 +105,8 @@ typedef gboolean (*VdStateDomainFunc)(const char *path, const char *xml,
  * @func refuses is logged with g_warning (file and reason) and moved into
  * DIR/domains/corrupt/ under a new name with a timestamp: never deleted,
  * never overwriting one moved there before. Temporary files that a crash
- * left behind mid-write are removed. Fails only if DIR/domains cannot be
- * listed.
+ * left behind mid-write are removed. @func runs on the calling thread.
+ * Fails only if DIR/domains cannot be listed.
  */
 gboolean vd_state_dir_load_domains(VdStateDir *sd, VdStateDomainFunc func,
                                    void *user_data, GError **error);
