@@ -7,7 +7,8 @@ libvddaemon_a_SOURCES = \
 	daemon/handlers-connect.c daemon/handlers-domain.c \
 	daemon/domain-registry.c daemon/domain-registry.h \
 	daemon/domain-resources.c daemon/domain-resources.h \
-	daemon/domain-store.c daemon/domain-store.h
+	daemon/domain-store.c daemon/domain-store.h \
+	daemon/state-dir.c daemon/state-domains.c daemon/state-dir.h
 
 sbin_PROGRAMS += vdiskd
 vdiskd_SOURCES = daemon/main.c

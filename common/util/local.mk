@@ -1,3 +1,4 @@
 noinst_LIBRARIES += libvdutil.a
 libvdutil_a_SOURCES = \
-	common/util/error.c common/util/error.h
+	common/util/error.c common/util/error.h \
+	common/util/file.c common/util/file.h

@@ -3,3 +3,10 @@ TESTS += tests/util/test-error
 tests_util_test_error_SOURCES = tests/util/test-error.c
 tests_util_test_error_CFLAGS = $(TEST_CFLAGS)
 tests_util_test_error_LDADD = libvdutil.a $(GLIB_LIBS) $(TEST_LIBS)
+
+check_PROGRAMS += tests/util/test-file
+TESTS += tests/util/test-file
+tests_util_test_file_SOURCES = tests/util/test-file.c \
+	tests/tmpdir.c tests/tmpdir.h
+tests_util_test_file_CFLAGS = $(AM_CFLAGS) $(TEST_CFLAGS)
+tests_util_test_file_LDADD = libvdutil.a $(GLIB_LIBS) $(TEST_LIBS)
