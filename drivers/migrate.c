@@ -28,21 +28,21 @@ vd_migrate_check_cache(VdErrorFrom from, const VdDomainDef *def,
 {
     for (size_t i = 0; i < def->ndisks; i++) {
         const VdDiskDef *disk = def->disks[i];
-        char cache[40];
+        char cache[64];
 
         if (disk_is_safe(disk))
             continue;
         if (disk->cache == VD_CACHE_DEFAULT)
-            g_strlcpy(cache, "the hypervisor's default", sizeof(cache));
+            g_strlcpy(cache, "the hypervisor's default cache", sizeof(cache));
         else
-            g_snprintf(cache, sizeof(cache), "'%s'",
+            g_snprintf(cache, sizeof(cache), "cache '%s'",
                        vd_cache_mode_to_string(disk->cache));
         /* libvirt's text first, so that what matches libvirt's message
          * still matches; then which disk and what to change. */
         g_set_error(error, vd_error_quark(from), VD_ERR_MIGRATE_UNSAFE,
                     "Unsafe migration: Migration may lead to data "
                     "corruption if disks use cache other than none or "
-                    "directsync: disk '%s' uses cache %s; set cache='none' "
+                    "directsync: disk '%s' uses %s; set cache='none' "
                     "or 'directsync', or migrate with --unsafe to accept "
                     "the risk",
                     disk->target_dev, cache);

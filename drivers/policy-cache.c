@@ -57,7 +57,14 @@ vd_policy_fill_cache(VdPolicy *p, VdDiskDef *disk)
     } else {
         mode = VD_CACHE_NONE;
         rule = "default-cache";
-        reason = g_strdup(default_cache_reason);
+        /* libvirt forces none on shared disks for the same reason. */
+        reason = g_strdup_printf("%s%s", default_cache_reason,
+                                 disk->shareable && !disk->readonly
+                                     ? "; a <shareable/> disk needs it: "
+                                       "other guests write it too, and "
+                                       "nothing of it may stay in a host's "
+                                       "page cache"
+                                     : "");
     }
     if (disk->cache == VD_CACHE_DEFAULT)
         disk->cache = mode;

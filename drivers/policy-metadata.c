@@ -127,21 +127,25 @@ vd_policy_overrides_read(const VdDomainDef *def, GError **error)
     return g_steal_pointer(&out);
 }
 
-/* The definition's extras document and holder, created when it had none. */
+/*
+ * The definition's holder of <domain>'s kept children, created when it
+ * had none. Holders sit under the extras document's root, the holder of
+ * <domain>'s attributes, as the conf code lays them out.
+ */
 static xmlNodePtr
 domain_extras(VdDomainDef *def)
 {
+    if (def->domain_extras != NULL)
+        return def->domain_extras;
     if (def->extras_doc == NULL)
         def->extras_doc = xmlNewDoc(BAD_CAST "1.0");
-    if (def->domain_extras == NULL) {
-        def->domain_extras = xmlNewDocNode(def->extras_doc, NULL,
-                                           BAD_CAST "domain", NULL);
-        if (xmlDocGetRootElement(def->extras_doc) == NULL)
-            xmlDocSetRootElement(def->extras_doc, def->domain_extras);
-        else
-            xmlAddChild(xmlDocGetRootElement(def->extras_doc),
-                        def->domain_extras);
+    if (def->domain_attrs == NULL) {
+        def->domain_attrs = xmlNewDocNode(def->extras_doc, NULL,
+                                          BAD_CAST "kept", NULL);
+        xmlDocSetRootElement(def->extras_doc, def->domain_attrs);
     }
+    def->domain_extras = xmlNewChild(def->domain_attrs, NULL,
+                                     BAD_CAST "kept", NULL);
     return def->domain_extras;
 }
 

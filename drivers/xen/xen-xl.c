@@ -11,14 +11,16 @@
 #include "drivers/xen/xen-xl.h"
 
 /*
- * The backend the policy chose, in xl's words. file is written as qdisk
- * explicitly: left to itself xl picks phy for a regular file, which is
- * the buffered loop device the policy avoids (libvirt's libxl driver maps
- * file to qdisk for the same reason). tap serves raw and vhd; for other
- * formats libxl uses qdisk.
+ * The backend the policy chose, in xl's words. On an HVM guest file is
+ * written as qdisk explicitly: left to itself xl picks phy for a regular
+ * file, the buffered loop device the policy avoids (libvirt's libxl
+ * driver maps file to qdisk too). On a PV guest file survives the policy
+ * only by the user's override of the loop-device rule, so it gets what
+ * the user asked for: no backendtype, xl's own choice. tap serves raw and
+ * vhd; for other formats libxl uses qdisk.
  */
 static const char *
-backendtype(const VdDiskDef *disk)
+backendtype(const VdDomainDef *def, const VdDiskDef *disk)
 {
     const char *name = disk->driver_name;
 
@@ -26,6 +28,8 @@ backendtype(const VdDiskDef *disk)
         return NULL;
     if (g_str_equal(name, "phy"))
         return "phy";
+    if (g_str_equal(name, "file"))
+        return vd_xen_is_pv(def) ? NULL : "qdisk";
     if (g_str_equal(name, "tap") || g_str_equal(name, "tap2")) {
         if (g_strcmp0(disk->driver_format, "raw") == 0 ||
             g_strcmp0(disk->driver_format, "vhd") == 0)
@@ -47,9 +51,10 @@ writable_in_xl(const char *s)
 }
 
 static bool
-append_diskspec(GString *out, const VdDiskDef *disk, GError **error)
+append_diskspec(GString *out, const VdDomainDef *def, const VdDiskDef *disk,
+                GError **error)
 {
-    const char *backend = backendtype(disk);
+    const char *backend = backendtype(def, disk);
     const char *target = disk->source != NULL ? disk->source : "";
 
     if (!writable_in_xl(target) || !writable_in_xl(disk->target_dev)) {
@@ -78,7 +83,7 @@ vd_xen_xl_render(const VdDomainDef *def, const char *nbd_socket,
     g_autoptr(GString) out = g_string_new("disk = [\n");
 
     for (size_t i = 0; i < def->ndisks; i++) {
-        if (!append_diskspec(out, def->disks[i], error))
+        if (!append_diskspec(out, def, def->disks[i], error))
             return NULL;
         /* No comma after the last entry: keep to the plainest list form. */
         g_string_append(out, i + 1 < def->ndisks ? ",\n" : "\n");
