@@ -240,6 +240,49 @@ START_TEST(test_no_orphans)
 }
 END_TEST
 
+/*
+ * Every rule a case reports is listed in docs/policy.md, either by its
+ * full id or, for shared rules, by the part after the driver's name.
+ */
+START_TEST(test_rules_documented)
+{
+    g_autofree char *doc_path = g_build_filename(data_dir, "..", "..", "..",
+                                                 "docs", "policy.md", NULL);
+    g_autofree char *doc = NULL;
+    g_autoptr(GRegex) re = g_regex_new(
+        "\\((?:rule )?((?:qemu|xen|test)-[a-z-]+)[),]", 0, 0, NULL);
+    g_autoptr(GDir) dir = g_dir_open(data_dir, 0, NULL);
+    const char *file;
+    unsigned int seen = 0;
+
+    ck_assert_msg(g_file_get_contents(doc_path, &doc, NULL, NULL), "%s",
+                  doc_path);
+    while ((file = g_dir_read_name(dir)) != NULL) {
+        g_autofree char *path = NULL;
+        g_autofree char *text = NULL;
+        g_autoptr(GMatchInfo) m = NULL;
+
+        if (!g_str_has_suffix(file, ".explain") &&
+            !g_str_has_suffix(file, ".err"))
+            continue;
+        path = g_build_filename(data_dir, file, NULL);
+        ck_assert(g_file_get_contents(path, &text, NULL, NULL));
+        g_regex_match(re, text, 0, &m);
+        for (; g_match_info_matches(m); g_match_info_next(m, NULL)) {
+            g_autofree char *id = g_match_info_fetch(m, 1);
+            g_autofree char *full = g_strdup_printf("`%s`", id);
+            g_autofree char *shared =
+                g_strdup_printf("`%s`", strchr(id, '-') + 1);
+
+            ck_assert_msg(strstr(doc, full) || strstr(doc, shared),
+                          "%s: rule %s is not in docs/policy.md", file, id);
+            seen++;
+        }
+    }
+    ck_assert_uint_gt(seen, 0);
+}
+END_TEST
+
 static gint
 compare_names(gconstpointer a, gconstpointer b)
 {
@@ -279,6 +322,7 @@ main(void)
     find_cases();
     tcase_add_loop_test(tc, test_golden, 0, (int)cases->len);
     tcase_add_test(tc, test_no_orphans);
+    tcase_add_test(tc, test_rules_documented);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
