@@ -108,14 +108,14 @@ vd_policy_refuse(VdPolicy *p, const VdDiskDef *disk, const char *rule,
 void
 vd_policy_fill_bus(VdPolicy *p, VdDiskDef *disk)
 {
-    VdDiskBus bus;
+    VdDiskBus bus = vd_bus_from_target(disk->target_dev);
 
-    if (disk->bus != VD_DISK_BUS_DEFAULT)
-        return;
-    bus = vd_bus_from_target(disk->target_dev);
     if (bus == VD_DISK_BUS_DEFAULT)
         return;
-    disk->bus = bus;
+    if (disk->bus == VD_DISK_BUS_DEFAULT)
+        disk->bus = bus;
+    if (disk->bus != bus)
+        return;
     vd_policy_decide(p, disk, VD_DECISION_INFO, "default-bus",
                      "inferred from the target name's prefix, as libvirt "
                      "does (hd: ide, sd: scsi, vd: virtio, xvd: xen, "

@@ -52,9 +52,10 @@ xen_fill_bus(VdPolicy *p, VdDiskDef *disk)
         vd_policy_fill_bus(p, disk);
         return;
     }
-    if (disk->bus != VD_DISK_BUS_DEFAULT)
+    if (disk->bus == VD_DISK_BUS_DEFAULT)
+        disk->bus = VD_DISK_BUS_XEN;
+    if (disk->bus != VD_DISK_BUS_XEN)
         return;
-    disk->bus = VD_DISK_BUS_XEN;
     vd_policy_decide(p, disk, VD_DECISION_INFO, "default-bus",
                      "a PV guest reaches every disk through blkfront, "
                      "whatever the target's name",

@@ -153,22 +153,39 @@ check_explain(const char *name, const VdDomainDef *def,
 
 /*
  * The stored definition must define to itself: the filled defaults are
- * stable, and forced overrides are found again in the metadata.
+ * stable, and forced overrides are found again in the metadata. Explaining
+ * it later gives the decisions of define time, except that a value a
+ * warning replaced is then simply the default.
  */
 static void
-check_stable(const char *name, const char *stored)
+check_stable(const char *name, const char *stored, const GPtrArray *first)
 {
     g_autoptr(GError) err = NULL;
     g_autoptr(VdDomainDef) def = vd_domain_def_parse(stored, strlen(stored),
                                                      &err);
     g_autoptr(GPtrArray) decisions = NULL;
+    g_autoptr(GString) first_text = vd_explain_text(first);
+    g_autoptr(GString) text = NULL;
     g_autofree char *again = NULL;
 
     ck_assert_msg(def != NULL, "%s: stored XML: %s", name,
                   err ? err->message : "");
-    decisions = vd_driver_define(def, 0, &err);
+    decisions = vd_driver_explain(def, &err);
     ck_assert_msg(decisions != NULL, "%s: stored XML refused: %s", name,
                   err ? err->message : "");
+    text = vd_explain_text(decisions);
+    if (strstr(first_text->str, ": warning: ") == NULL)
+        ck_assert_str_eq(text->str, first_text->str);
+    else
+        ck_assert_ptr_null(strstr(text->str, ": warning: "));
+    /* explain works on a copy: the definition itself is unchanged. */
+    again = vd_domain_def_format(def);
+    ck_assert_str_eq(again, stored);
+
+    g_ptr_array_unref(g_steal_pointer(&decisions));
+    decisions = vd_driver_define(def, 0, &err);
+    ck_assert_msg(decisions != NULL, "%s: %s", name, err ? err->message : "");
+    g_free(again);
     again = vd_domain_def_format(def);
     ck_assert_str_eq(again, stored);
 }
@@ -201,7 +218,7 @@ run_case(const char *name)
     check_explain(name, def, decisions);
     check_native(name, def);
     check_migrate(name, def);
-    check_stable(name, stored);
+    check_stable(name, stored, decisions);
 }
 
 START_TEST(test_golden)
