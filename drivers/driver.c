@@ -41,6 +41,8 @@ vd_driver_for_domain(const VdDomainDef *def)
 static bool
 apply_disk(VdPolicy *p, VdDiskDef *disk, GError **error)
 {
+    /* The parser refuses a disk without a target; decisions name it. */
+    g_assert(disk->target_dev != NULL);
     p->driver->fill_defaults(p, disk);
     return p->driver->validate(p, disk, error);
 }
