@@ -1,3 +1,15 @@
+noinst_LIBRARIES += libvddaemon.a
+libvddaemon_a_SOURCES = \
+	daemon/daemon.h \
+	daemon/client.c daemon/client.h \
+	daemon/server.c daemon/server.h \
+	daemon/dispatch.c daemon/dispatch.h \
+	daemon/handlers-connect.c daemon/handlers-domain.c \
+	daemon/domain-registry.c daemon/domain-registry.h \
+	daemon/domain-resources.c daemon/domain-resources.h \
+	daemon/domain-store.c daemon/domain-store.h \
+	daemon/state-dir.c daemon/state-domains.c daemon/state-dir.h
+
 sbin_PROGRAMS += vdiskd
 vdiskd_SOURCES = daemon/main.c
-vdiskd_LDADD = libvddrivers.a $(VD_COMMON_LIBS)
+vdiskd_LDADD = libvddaemon.a libvddrivers.a $(VD_COMMON_LIBS)

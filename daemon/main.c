@@ -1,4 +1,141 @@
-/* vdiskd: placeholder entry point until the server lands. */
+/*
+ * vdiskd: the vdisk daemon. Runs in the foreground, logs to stderr, keeps
+ * its state in one directory that it locks, and serves libvirt's RPC on
+ * two unix sockets in that directory's run/ folder.
+ */
 #include "config.h"
 
-int main(void) { return 0; }
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <glib-unix.h>
+
+#include "daemon/daemon.h"
+#include "daemon/domain-store.h"
+#include "daemon/server.h"
+
+static gboolean opt_verbose;
+static char *opt_state_dir;
+static int opt_idle_timeout = 30;
+static int opt_max_clients = 1024;
+static gboolean opt_version;
+
+static const GOptionEntry options[] = {
+    { "state-dir", 's', 0, G_OPTION_ARG_FILENAME, &opt_state_dir,
+      "State directory (default: $XDG_STATE_HOME/vdisk)", "DIR" },
+    { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &opt_idle_timeout,
+      "Seconds a client may stay silent before opening its connection or "
+      "in the middle of a message (default 30)", "SECONDS" },
+    { "max-clients", 0, 0, G_OPTION_ARG_INT, &opt_max_clients,
+      "Most connections served at once (default 1024)", "N" },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose,
+      "Log debugging messages", NULL },
+    { "version", 'V', 0, G_OPTION_ARG_NONE, &opt_version,
+      "Print the version and exit", NULL },
+    { NULL },
+};
+
+static void
+log_to_stderr(const char *domain, GLogLevelFlags level, const char *message,
+              gpointer data)
+{
+    const char *what = "info";
+
+    if (level & G_LOG_LEVEL_DEBUG) {
+        if (!opt_verbose)
+            return;
+        what = "debug";
+    } else if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL)) {
+        what = "error";
+    } else if (level & G_LOG_LEVEL_WARNING) {
+        what = "warning";
+    }
+    fprintf(stderr, "vdiskd[%d]: %s: %s\n", (int)getpid(), what, message);
+}
+
+static gboolean
+on_quit_signal(gpointer data)
+{
+    VdDaemon *daemon = data;
+
+    g_message("shutting down");
+    g_main_loop_quit(daemon->loop);
+    return G_SOURCE_CONTINUE;
+}
+
+static int
+run(VdDaemon *daemon)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree char *path = opt_state_dir ? g_strdup(opt_state_dir)
+                                          : vd_state_dir_default_path();
+
+    daemon->state = vd_state_dir_open(path, &error);
+    if (!daemon->state) {
+        g_printerr("vdiskd: %s\n", error->message);
+        return EXIT_FAILURE;
+    }
+    daemon->domains = vd_domain_registry_new();
+    if (!vd_domain_store_load(daemon, &error)) {
+        g_printerr("vdiskd: %s\n", error->message);
+        return EXIT_FAILURE;
+    }
+    daemon->server = vd_server_new(daemon,
+                                   vd_state_dir_socket_path(daemon->state),
+                                   vd_state_dir_socket_ro_path(daemon->state),
+                                   &error);
+    if (!daemon->server) {
+        g_printerr("vdiskd: %s\n", error->message);
+        return EXIT_FAILURE;
+    }
+    g_message("serving %u domains from %s on %s",
+              vd_domain_registry_count(daemon->domains),
+              vd_state_dir_path(daemon->state),
+              vd_state_dir_socket_path(daemon->state));
+    g_unix_signal_add(SIGTERM, on_quit_signal, daemon);
+    g_unix_signal_add(SIGINT, on_quit_signal, daemon);
+    g_main_loop_run(daemon->loop);
+    return EXIT_SUCCESS;
+}
+
+int
+main(int argc, char **argv)
+{
+    g_autoptr(GOptionContext) ctx = g_option_context_new(NULL);
+    g_autoptr(GError) error = NULL;
+    VdDaemon daemon = { 0 };
+    int status;
+
+    g_option_context_set_summary(ctx, "The vdisk daemon: serves virtual "
+                                 "machine disks and libvirt's RPC.");
+    g_option_context_add_main_entries(ctx, options, NULL);
+    if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
+        g_printerr("vdiskd: %s\n", error->message);
+        return EXIT_FAILURE;
+    }
+    if (opt_version) {
+        printf("vdiskd %s\n", PACKAGE_VERSION);
+        return EXIT_SUCCESS;
+    }
+    if (argc > 1 || opt_idle_timeout < 1 || opt_max_clients < 1) {
+        g_printerr("vdiskd: bad arguments; see vdiskd --help\n");
+        return EXIT_FAILURE;
+    }
+    g_log_set_default_handler(log_to_stderr, NULL);
+    /* A peer that hangs up must not kill the daemon: writes use
+     * MSG_NOSIGNAL, this covers every other descriptor. */
+    signal(SIGPIPE, SIG_IGN);
+
+    daemon.loop = g_main_loop_new(NULL, FALSE);
+    daemon.idle_timeout = opt_idle_timeout;
+    daemon.max_clients = opt_max_clients;
+    status = run(&daemon);
+
+    vd_server_free(daemon.server);
+    vd_domain_registry_free(daemon.domains);
+    vd_state_dir_close(daemon.state);
+    g_main_loop_unref(daemon.loop);
+    g_free(opt_state_dir);
+    return status;
+}

@@ -1,0 +1,173 @@
+/*
+ * Procedures of the connection itself: the handshake virsh performs
+ * (AUTH_LIST, SUPPORTS_FEATURE, CONNECT_OPEN), close, and the queries
+ * about the daemon (type, versions, host name, URI).
+ */
+#include "config.h"
+
+#include <unistd.h>
+
+#include "common/rpc/protocol.h"
+#include "common/util/error.h"
+#include "daemon/dispatch.h"
+
+/* What CONNECT_GET_TYPE answers; virsh prints it as the hypervisor. */
+#define VD_CONNECT_TYPE "vdisk"
+#define VD_DEFAULT_URI "vdisk:///system"
+
+/* "1.2.3" -> 1002003, libvirt's encoding of versions. */
+static guint64
+version_number(const char *version)
+{
+    g_auto(GStrv) parts = g_strsplit(version, ".", 3);
+    guint len = g_strv_length(parts);
+    guint64 n = 0;
+
+    for (guint i = 0; i < 3; i++)
+        n = n * 1000 + (i < len ? g_ascii_strtoull(parts[i], NULL, 10) : 0);
+    return n;
+}
+
+static gboolean
+proc_auth_list(VdCallCtx *ctx, VdXdrReader *args, GByteArray *ret, GError **error)
+{
+    if (!vd_dispatch_args_end(args, error))
+        return FALSE;
+    /* Peers are authenticated by SO_PEERCRED at accept: no auth step. */
+    vd_xdr_put_u32(ret, 1);
+    vd_xdr_put_u32(ret, 0);     /* REMOTE_AUTH_NONE */
+    return TRUE;
+}
+
+static gboolean
+proc_supports_feature(VdCallCtx *ctx, VdXdrReader *args, GByteArray *ret,
+                      GError **error)
+{
+    int feature = vd_xdr_get_i32(args);
+    bool yes;
+
+    if (!vd_dispatch_args_end(args, error))
+        return FALSE;
+    switch (feature) {
+    case VD_FEATURE_TYPED_PARAM_STRING:
+        yes = true;
+        break;
+    case VD_FEATURE_PROGRAM_KEEPALIVE:
+        /* Every call is answered from the main loop without waiting on
+         * I/O, so a PING is never stuck behind a long call. */
+        ctx->client->keepalive = true;
+        yes = true;
+        break;
+    default:
+        /* No events and no close callbacks: the client then never calls
+         * the procedures that go with them. */
+        yes = false;
+        break;
+    }
+    vd_xdr_put_i32(ret, yes ? 1 : 0);
+    return TRUE;
+}
+
+static gboolean
+proc_open(VdCallCtx *ctx, VdXdrReader *args, GByteArray *ret, GError **error)
+{
+    g_autofree char *name = vd_xdr_get_opt_string(args, VD_REMOTE_STRING_MAX);
+    unsigned flags = vd_xdr_get_u32(args);
+
+    if (!vd_dispatch_args_end(args, error))
+        return FALSE;
+    if (ctx->client->opened) {
+        g_set_error(error, VD_ERROR_RPC, VD_ERR_OPERATION_INVALID,
+                    "connection already open");
+        return FALSE;
+    }
+    if (flags & VD_CONNECT_RO)
+        ctx->client->readonly = true;
+    ctx->client->opened = true;
+    g_free(ctx->client->uri);
+    ctx->client->uri = g_strdup(name && *name ? name : VD_DEFAULT_URI);
+    return TRUE;
+}
+
+static gboolean
+proc_close(VdCallCtx *ctx, VdXdrReader *args, GByteArray *ret, GError **error)
+{
+    if (!vd_dispatch_args_end(args, error))
+        return FALSE;
+    ctx->client->opened = false;
+    return TRUE;
+}
+
+static gboolean
+proc_get_type(VdCallCtx *ctx, VdXdrReader *args, GByteArray *ret, GError **error)
+{
+    if (!vd_dispatch_args_end(args, error))
+        return FALSE;
+    vd_xdr_put_string(ret, VD_CONNECT_TYPE);
+    return TRUE;
+}
+
+static gboolean
+proc_get_version(VdCallCtx *ctx, VdXdrReader *args, GByteArray *ret,
+                 GError **error)
+{
+    if (!vd_dispatch_args_end(args, error))
+        return FALSE;
+    vd_xdr_put_u64(ret, version_number(PACKAGE_VERSION));
+    return TRUE;
+}
+
+static gboolean
+proc_get_hostname(VdCallCtx *ctx, VdXdrReader *args, GByteArray *ret,
+                  GError **error)
+{
+    if (!vd_dispatch_args_end(args, error))
+        return FALSE;
+    vd_xdr_put_string(ret, g_get_host_name());
+    return TRUE;
+}
+
+static gboolean
+proc_get_uri(VdCallCtx *ctx, VdXdrReader *args, GByteArray *ret, GError **error)
+{
+    if (!vd_dispatch_args_end(args, error))
+        return FALSE;
+    vd_xdr_put_string(ret, ctx->client->uri);
+    return TRUE;
+}
+
+const VdProcDef vd_connect_procs[] = {
+    { VD_PROC_AUTH_LIST, "virConnectOpen", proc_auth_list,
+      VD_PROC_FLAG_BEFORE_OPEN },
+    { VD_PROC_CONNECT_SUPPORTS_FEATURE, "virConnectSupportsFeature",
+      proc_supports_feature, VD_PROC_FLAG_BEFORE_OPEN },
+    { VD_PROC_CONNECT_OPEN, "virConnectOpen", proc_open,
+      VD_PROC_FLAG_BEFORE_OPEN },
+    { VD_PROC_CONNECT_CLOSE, "virConnectClose", proc_close, 0 },
+    { VD_PROC_CONNECT_GET_TYPE, "virConnectGetType", proc_get_type, 0 },
+    { VD_PROC_CONNECT_GET_VERSION, "virConnectGetVersion", proc_get_version, 0 },
+    { VD_PROC_CONNECT_GET_LIB_VERSION, "virConnectGetLibVersion",
+      proc_get_version, 0 },
+    { VD_PROC_CONNECT_GET_HOSTNAME, "virConnectGetHostname",
+      proc_get_hostname, 0 },
+    { VD_PROC_CONNECT_GET_URI, "virConnectGetURI", proc_get_uri, 0 },
+    { 0, NULL, NULL, 0 },
+};
+
+/* vdisk's own program: the daemon's identity, for `vdisk version`. */
+static gboolean
+proc_daemon_info(VdCallCtx *ctx, VdXdrReader *args, GByteArray *ret,
+                 GError **error)
+{
+    if (!vd_dispatch_args_end(args, error))
+        return FALSE;
+    vd_xdr_put_string(ret, PACKAGE_VERSION);
+    vd_xdr_put_string(ret, vd_state_dir_path(ctx->daemon->state));
+    vd_xdr_put_i64(ret, getpid());
+    return TRUE;
+}
+
+const VdProcDef vd_vdisk_procs[] = {
+    { VD_VPROC_DAEMON_INFO, "vdDaemonInfo", proc_daemon_info, 0 },
+    { 0, NULL, NULL, 0 },
+};
