@@ -86,6 +86,9 @@ vd_expect_contains "Domain 'vm1' defined from $VD_TMP/vm1.xml" "$VD_TMP/out"
 ok vdisk --json define "$VD_TMP/odd.xml"
 json_expect 'd["name"] == "odd \"q\" \\ \u00e9" and len(d["uuid"]) == 36'
 fails 'No such file' vdisk define "$VD_TMP/missing.xml"
+# Redefining goes through DEFINE_XML_FLAGS with vdisk's override flag.
+ok vdisk define "$VD_TMP/vm1.xml" --unsafe
+vd_expect_contains "Domain 'vm1' defined" "$VD_TMP/out"
 
 # --- list ---
 ok vdisk list
