@@ -104,8 +104,8 @@ vd_test_parse_noisy_documents(void)
         g_autoptr(VdDomainDef) def =
             vd_domain_def_parse(docs[i], strlen(docs[i]), &err);
 
-        /* The parser ran: an error for the broken ones, a definition
-         * for the one that only warns. */
+        /* The parser ran: an error, or a definition for the one that
+         * only warns. */
         ck_assert(def != NULL || err != NULL);
     }
 }
@@ -285,6 +285,46 @@ START_TEST(test_namespaced_disk_attr)
 }
 END_TEST
 
+/* format(parse(x)) parses, and formats the same a second time. */
+static char *
+vd_test_format_twice(const char *xml)
+{
+    g_autoptr(VdDomainDef) def = vd_test_parse_ok(xml, strlen(xml), xml);
+    char *out = vd_domain_def_format(def);
+    g_autoptr(VdDomainDef) back = vd_test_parse_ok(out, strlen(out), out);
+    g_autofree char *out2 = vd_domain_def_format(back);
+
+    ck_assert_str_eq(out, out2);
+    return out;
+}
+
+/*
+ * Text directly in <os> (which libvirt's schema would refuse, but the
+ * parser keeps): <os> goes on one line, or indentation would pile up in
+ * its text at every round.
+ */
+START_TEST(test_os_with_text_stable)
+{
+    g_autofree char *out = vd_test_format_twice(
+        "<domain type='kvm'><name>t</name>"
+        "<os>stray <type arch='x86_64'>hvm</type> text</os></domain>");
+
+    ck_assert_ptr_nonnull(strstr(out,
+        "  <os>stray <type arch='x86_64'>hvm</type> text</os>\n"));
+}
+END_TEST
+
+/* libxml2 holds '&' in a namespace URI as "&#38;": written once, not twice. */
+START_TEST(test_ns_uri_with_ampersand)
+{
+    g_autofree char *out = vd_test_format_twice(
+        "<domain type='kvm' xmlns:q='urn:a&amp;b'><name>t</name>"
+        "<os><type>hvm</type></os><q:x/></domain>");
+
+    ck_assert_ptr_nonnull(strstr(out, "xmlns:q='urn:a&#38;b'"));
+}
+END_TEST
+
 TCase *
 vd_test_domain_conf_api_tcase(void)
 {
@@ -305,5 +345,7 @@ vd_test_domain_conf_api_tcase(void)
     tcase_add_test(tc, test_copy_outlives_original);
     tcase_add_test(tc, test_disk_free_unlinks);
     tcase_add_test(tc, test_namespaced_disk_attr);
+    tcase_add_test(tc, test_os_with_text_stable);
+    tcase_add_test(tc, test_ns_uri_with_ampersand);
     return tc;
 }
