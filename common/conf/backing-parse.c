@@ -119,8 +119,10 @@ vd_backing_parse_one(VdBackingDef *b, xmlNodePtr node, xmlNodePtr extras,
                               b->source, where, error);
 }
 
-/* The chain, iteratively: each level is linked in before it is parsed,
- * so that the disk's free releases a half-parsed chain. */
+/*
+ * The chain, iteratively: each level is linked in before it is parsed,
+ * so that freeing the disk releases a half-parsed chain too.
+ */
 bool
 vd_disk_parse_backing(VdDiskDef *disk, xmlNodePtr node, xmlNodePtr extras,
                       GError **error)

@@ -73,7 +73,8 @@ struct VdBackingDef {
     char *format;         /* <format type=...>, required as libvirt does */
     char *source;         /* file or dev */
     VdBackingDef *next;   /* nested <backingStore>, NULL at the end */
-    bool next_none;       /* an empty nested <backingStore/>: the chain ends here, said explicitly */
+    bool next_none;       /* an empty nested <backingStore/>: the chain
+                           * ends here, and says so */
 
     /*
      * Kept verbatim (see VdDiskDef): attributes and unknown children of

@@ -43,7 +43,7 @@ typedef struct {
     VdDomainType type;
     char *name;
     unsigned char uuid[VD_UUID_LEN];
-    VdOsType os_type;
+    VdOsType os_type;          /* format writes it into the kept <os> */
 
     VdDiskDef **disks;         /* in document order */
     size_t ndisks;

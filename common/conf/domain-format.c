@@ -25,29 +25,21 @@ vd_domain_format_os(GString *buf, int indent, const VdDomainDef *def,
                     xmlNodePtr os)
 {
     const char *os_type = vd_os_type_to_string(def->os_type);
-    g_autoptr(GString) attrs = g_string_new(NULL);
-    g_autoptr(GString) children = g_string_new(NULL);
-    bool type_done = false;
+    g_autoptr(GString) children = NULL;
+    xmlNodePtr type = NULL;
 
-    for (xmlNodePtr c = os != NULL ? os->children : NULL; c != NULL;
-         c = c->next) {
-        if (!type_done && vd_xml_node_is(c, "type")) {
-            g_autoptr(GString) type_attrs = g_string_new(NULL);
-
-            vd_xml_write_node_attrs(type_attrs, c);
-            vd_xml_write_text_element(children, indent + 1, "type",
-                                      type_attrs, os_type);
-            type_done = true;
-        } else {
-            vd_xml_write_node(children, indent + 1, c);
-        }
-    }
-    if (os != NULL)
-        vd_xml_write_node_attrs(attrs, os);
-    else
+    if (os == NULL) {
+        children = g_string_new(NULL);
         vd_xml_write_text_element(children, indent + 1, "type", NULL,
                                   os_type);
-    vd_xml_write_element(buf, indent, "os", attrs, children);
+        vd_xml_write_element(buf, indent, "os", NULL, children);
+        return;
+    }
+    for (xmlNodePtr c = os->children; c != NULL && type == NULL; c = c->next) {
+        if (vd_xml_node_is(c, "type"))
+            type = c;
+    }
+    vd_xml_write_node_replacing(buf, indent, os, type, os_type);
 }
 
 static xmlNodePtr

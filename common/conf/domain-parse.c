@@ -265,7 +265,10 @@ vd_domain_parse_root(VdDomainDef *def, xmlNodePtr root, GError **error)
         vd_xml_error_missing_element(error, "os", "");
         return false;
     }
-    return vd_domain_parse_devices(def, kids.devices, error);
+    if (!vd_domain_parse_devices(def, kids.devices, error))
+        return false;
+    vd_xml_kept_tidy_ns(def->domain_attrs);
+    return true;
 }
 
 VdDomainDef *

@@ -56,6 +56,17 @@ vd_xml_kept_drop_redundant_ns(xmlNodePtr copy)
 }
 
 void
+vd_xml_kept_tidy_ns(xmlNodePtr root)
+{
+    for (xmlNodePtr h = root->children; h != NULL; h = h->next) {
+        for (xmlNodePtr c = h->children; c != NULL; c = c->next) {
+            if (c->type == XML_ELEMENT_NODE)
+                vd_xml_kept_drop_redundant_ns(c);
+        }
+    }
+}
+
+void
 vd_xml_kept_add_attr(xmlNodePtr *holder, xmlNodePtr parent, xmlAttrPtr attr)
 {
     xmlNodePtr h = vd_xml_kept_holder(holder, parent);

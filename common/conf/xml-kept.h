@@ -23,6 +23,15 @@ void vd_xml_kept_add_attr(xmlNodePtr *holder, xmlNodePtr parent,
 void vd_xml_kept_add_child(xmlNodePtr *holder, xmlNodePtr parent,
                            xmlNodePtr node);
 
+/*
+ * Drop, from the kept elements of every holder under root, declarations
+ * that root makes too. Copying an attribute can add a declaration to
+ * root after elements using that namespace were copied with their own;
+ * run this once everything is kept, so that the output is the same
+ * whatever order things were kept in.
+ */
+void vd_xml_kept_tidy_ns(xmlNodePtr root);
+
 /* A deep copy of holder under new_parent; NULL for NULL. */
 xmlNodePtr vd_xml_kept_copy(xmlNodePtr holder, xmlNodePtr new_parent);
 

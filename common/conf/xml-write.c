@@ -19,20 +19,41 @@ vd_xml_write_indent(GString *buf, int indent)
  * the value would not come back the same.
  */
 static void
+vd_xml_write_attr_char(GString *buf, char c)
+{
+    switch (c) {
+    case '&':  g_string_append(buf, "&amp;"); break;
+    case '<':  g_string_append(buf, "&lt;"); break;
+    case '>':  g_string_append(buf, "&gt;"); break;
+    case '\'': g_string_append(buf, "&apos;"); break;
+    case '"':  g_string_append(buf, "&quot;"); break;
+    case '\t': g_string_append(buf, "&#9;"); break;
+    case '\n': g_string_append(buf, "&#10;"); break;
+    case '\r': g_string_append(buf, "&#13;"); break;
+    default:   g_string_append_c(buf, c); break;
+    }
+}
+
+static void
 vd_xml_write_attr_value(GString *buf, const char *value)
 {
-    for (const char *p = value; *p != '\0'; p++) {
-        switch (*p) {
-        case '&':  g_string_append(buf, "&amp;"); break;
-        case '<':  g_string_append(buf, "&lt;"); break;
-        case '>':  g_string_append(buf, "&gt;"); break;
-        case '\'': g_string_append(buf, "&apos;"); break;
-        case '"':  g_string_append(buf, "&quot;"); break;
-        case '\t': g_string_append(buf, "&#9;"); break;
-        case '\n': g_string_append(buf, "&#10;"); break;
-        case '\r': g_string_append(buf, "&#13;"); break;
-        default:   g_string_append_c(buf, *p); break;
-        }
+    for (const char *p = value; *p != '\0'; p++)
+        vd_xml_write_attr_char(buf, *p);
+}
+
+/*
+ * A namespace URI as libxml2 holds it: the parser stores '&' in it as the
+ * reference "&#38;" already (its own serializer writes URIs unescaped),
+ * and never a raw '&' otherwise, so '&' passes through as it is.
+ */
+static void
+vd_xml_write_ns_href(GString *buf, const char *href)
+{
+    for (const char *p = href; *p != '\0'; p++) {
+        if (*p == '&')
+            g_string_append_c(buf, '&');
+        else
+            vd_xml_write_attr_char(buf, *p);
     }
 }
 
@@ -121,7 +142,7 @@ vd_xml_write_node_attrs(GString *attrs, xmlNodePtr node)
                                    (const char *)ns->prefix);
         else
             g_string_append(attrs, " xmlns='");
-        vd_xml_write_attr_value(attrs, (const char *)ns->href);
+        vd_xml_write_ns_href(attrs, (const char *)ns->href);
         g_string_append_c(attrs, '\'');
     }
 }
@@ -141,12 +162,20 @@ vd_xml_has_text_child(xmlNodePtr node)
     return false;
 }
 
+/* An element whose content is written as other text (see the header). */
+typedef struct {
+    xmlNodePtr node;
+    const char *text;
+} VdXmlReplace;
+
 static void
-vd_xml_write_element_node(GString *buf, int indent, xmlNodePtr node);
+vd_xml_write_element_node(GString *buf, int indent, xmlNodePtr node,
+                          const VdXmlReplace *replace);
 
 /* indent < 0: inside text, no indentation and no newlines. */
 static void
-vd_xml_write_any(GString *buf, int indent, xmlNodePtr node)
+vd_xml_write_any(GString *buf, int indent, xmlNodePtr node,
+                 const VdXmlReplace *replace)
 {
     const char *content = node->content != NULL
                           ? (const char *)node->content : "";
@@ -160,7 +189,7 @@ vd_xml_write_any(GString *buf, int indent, xmlNodePtr node)
     if (indent >= 0)
         vd_xml_write_indent(buf, indent);
     if (node->type == XML_ELEMENT_NODE)
-        vd_xml_write_element_node(buf, indent, node);
+        vd_xml_write_element_node(buf, indent, node, replace);
     else if (node->type == XML_TEXT_NODE)
         vd_xml_write_text(buf, content);
     else if (node->type == XML_CDATA_SECTION_NODE)
@@ -175,24 +204,30 @@ vd_xml_write_any(GString *buf, int indent, xmlNodePtr node)
 }
 
 static void
-vd_xml_write_element_node(GString *buf, int indent, xmlNodePtr node)
+vd_xml_write_element_node(GString *buf, int indent, xmlNodePtr node,
+                          const VdXmlReplace *replace)
 {
     bool inline_children = indent < 0 || vd_xml_has_text_child(node);
 
     g_string_append_c(buf, '<');
     vd_xml_write_qname(buf, node->ns, node->name);
     vd_xml_write_node_attrs(buf, node);
-    if (node->children == NULL) {
+    if (node == replace->node) {
+        g_string_append_c(buf, '>');
+        vd_xml_write_text(buf, replace->text);
+    } else if (node->children == NULL) {
         g_string_append(buf, "/>");
         return;
+    } else {
+        g_string_append_c(buf, '>');
+        if (!inline_children)
+            g_string_append_c(buf, '\n');
+        for (xmlNodePtr c = node->children; c != NULL; c = c->next)
+            vd_xml_write_any(buf, inline_children ? -1 : indent + 1, c,
+                             replace);
+        if (!inline_children)
+            vd_xml_write_indent(buf, indent);
     }
-    g_string_append_c(buf, '>');
-    if (!inline_children)
-        g_string_append_c(buf, '\n');
-    for (xmlNodePtr c = node->children; c != NULL; c = c->next)
-        vd_xml_write_any(buf, inline_children ? -1 : indent + 1, c);
-    if (!inline_children)
-        vd_xml_write_indent(buf, indent);
     g_string_append(buf, "</");
     vd_xml_write_qname(buf, node->ns, node->name);
     g_string_append_c(buf, '>');
@@ -201,6 +236,15 @@ vd_xml_write_element_node(GString *buf, int indent, xmlNodePtr node)
 void
 vd_xml_write_node(GString *buf, int indent, xmlNodePtr node)
 {
+    vd_xml_write_node_replacing(buf, indent, node, NULL, NULL);
+}
+
+void
+vd_xml_write_node_replacing(GString *buf, int indent, xmlNodePtr node,
+                            xmlNodePtr target, const char *text)
+{
+    VdXmlReplace replace = { target, text };
+
     g_assert(indent >= 0);
-    vd_xml_write_any(buf, indent, node);
+    vd_xml_write_any(buf, indent, node, &replace);
 }

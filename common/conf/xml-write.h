@@ -37,4 +37,12 @@ void vd_xml_write_node_attrs(GString *attrs, xmlNodePtr node);
 /* Append a node and everything under it, at indent levels. */
 void vd_xml_write_node(GString *buf, int indent, xmlNodePtr node);
 
+/*
+ * The same, except that the content of target, an element under node,
+ * is written as text: a kept element with one field vdisk manages in it
+ * (<os> and its <type>) keeps its layout and the rest of its content.
+ */
+void vd_xml_write_node_replacing(GString *buf, int indent, xmlNodePtr node,
+                                 xmlNodePtr target, const char *text);
+
 #endif /* VD_CONF_XML_WRITE_H */

@@ -80,3 +80,5 @@ vd_start
 v list --all --name >"$VD_TMP/names"
 [ "$(cat "$VD_TMP/names")" = "vm1" ] || vd_fail "undefine did not last: $(cat "$VD_TMP/names")"
 echo "virsh: all checks passed"
+# A clean exit: under the sanitizers a leak makes it fail.
+vd_stop TERM || vd_fail "vdiskd exited with an error after SIGTERM"
