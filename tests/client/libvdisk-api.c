@@ -173,7 +173,11 @@ START_TEST(test_define_flags_and_undefine)
     g_autofree char *xml = domain_xml("unsafe");
     g_autoptr(VdDomainRef) again = NULL;
 
-    /* Redefining the same domain, with vdisk's override of the policy. */
+    /* The policy refuses cache='unsafe' unless vdisk's override is set. */
+    again = vd_domain_define_xml_flags(conn, xml, 0, &err);
+    ck_assert_ptr_null(again);
+    ck_assert_int_eq(err->code, VD_ERR_CONFIG_UNSUPPORTED);
+    g_clear_error(&err);
     again = vd_domain_define_xml_flags(conn, xml, VD_DEFINE_UNSAFE, &err);
     ck_assert_msg(again != NULL, "%s", err ? err->message : "");
     ck_assert_mem_eq(again->uuid, vm->uuid, VD_UUID_LEN);

@@ -60,6 +60,8 @@ EOF
 # A name that JSON must escape and a character beyond ASCII.
 sed -e 's|<name>vm1</name>|<name>odd "q" \\ é</name>|' -e '/<uuid>/d' \
     "$VD_TMP/vm1.xml" >"$VD_TMP/odd.xml"
+sed -e 's|vm1|vm-unsafe|' -e "s|cache='none'|cache='unsafe'|" -e '/<uuid>/d' \
+    "$VD_TMP/vm1.xml" >"$VD_TMP/unsafe.xml"
 
 # --- Errors before any domain exists ---
 fails 'nosuch' vdisk dominfo nosuch
@@ -86,9 +88,12 @@ vd_expect_contains "Domain 'vm1' defined from $VD_TMP/vm1.xml" "$VD_TMP/out"
 ok vdisk --json define "$VD_TMP/odd.xml"
 json_expect 'd["name"] == "odd \"q\" \\ \u00e9" and len(d["uuid"]) == 36'
 fails 'No such file' vdisk define "$VD_TMP/missing.xml"
-# Redefining goes through DEFINE_XML_FLAGS with vdisk's override flag.
-ok vdisk define "$VD_TMP/vm1.xml" --unsafe
-vd_expect_contains "Domain 'vm1' defined" "$VD_TMP/out"
+# The safety policy refuses cache='unsafe'; --unsafe overrides it.
+fails 'unsupported configuration' vdisk define "$VD_TMP/unsafe.xml"
+ok vdisk define --unsafe "$VD_TMP/unsafe.xml"
+ok vdisk dumpxml vm-unsafe
+vd_expect_contains "cache='unsafe'" "$VD_TMP/out"
+ok vdisk undefine vm-unsafe
 
 # --- list ---
 ok vdisk list
@@ -151,3 +156,5 @@ ok vdisk undefine 'odd "q" \ é'
 fails 'vm1' vdisk undefine vm1
 ok vdisk list --all --json
 json_expect 'd == []'
+# A clean exit: under the sanitizers a leak makes it fail.
+vd_stop TERM || vd_fail "vdiskd exited with an error after SIGTERM"
