@@ -25,10 +25,30 @@ set_uri_error(GError **error, const char *uri, const char *why)
                 "unsupported connection URI '%s': %s; " ACCEPTED, uri, why);
 }
 
+/* The user's state directory, found as the daemon finds it
+ * (vd_state_dir_default_path): client and daemon must agree on it with
+ * every GLib configure accepts, and g_get_user_state_dir() is 2.72's. */
+static const char *
+user_state_dir(void)
+{
+#if GLIB_CHECK_VERSION(2, 72, 0)
+    return g_get_user_state_dir();
+#else
+    static char *dir;
+    const char *xdg = g_getenv("XDG_STATE_HOME");
+
+    if (dir == NULL)
+        dir = xdg != NULL && g_path_is_absolute(xdg)
+            ? g_strdup(xdg)
+            : g_build_filename(g_get_home_dir(), ".local", "state", NULL);
+    return dir;
+#endif
+}
+
 char *
 vd_uri_default_socket(bool read_only)
 {
-    return g_build_filename(g_get_user_state_dir(), "vdisk", "run",
+    return g_build_filename(user_state_dir(), "vdisk", "run",
                             read_only ? "vdiskd-sock-ro" : "vdiskd-sock",
                             NULL);
 }
