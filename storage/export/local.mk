@@ -1,0 +1,5 @@
+# The NBD export server: protocol codec, policy, handshake, transmission.
+noinst_LIBRARIES += libvdexport.a
+libvdexport_a_SOURCES = \
+	storage/export/nbd-proto.c storage/export/nbd-proto.h \
+	storage/export/nbd-policy.c storage/export/nbd-policy.h

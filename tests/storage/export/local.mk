@@ -1,0 +1,11 @@
+# Tests of the NBD export: unit tests of the codec and the policy.
+check_PROGRAMS += tests/storage/export/test-nbd-proto \
+	tests/storage/export/test-nbd-policy
+TESTS += tests/storage/export/test-nbd-proto \
+	tests/storage/export/test-nbd-policy
+tests_storage_export_test_nbd_proto_SOURCES = tests/storage/export/test-nbd-proto.c
+tests_storage_export_test_nbd_proto_CFLAGS = $(TEST_CFLAGS)
+tests_storage_export_test_nbd_proto_LDADD = libvdexport.a $(TEST_LIBS)
+tests_storage_export_test_nbd_policy_SOURCES = tests/storage/export/test-nbd-policy.c
+tests_storage_export_test_nbd_policy_CFLAGS = $(TEST_CFLAGS)
+tests_storage_export_test_nbd_policy_LDADD = libvdexport.a $(TEST_LIBS)
