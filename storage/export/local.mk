@@ -2,4 +2,5 @@
 noinst_LIBRARIES += libvdexport.a
 libvdexport_a_SOURCES = \
 	storage/export/nbd-proto.c storage/export/nbd-proto.h \
-	storage/export/nbd-policy.c storage/export/nbd-policy.h
+	storage/export/nbd-policy.c storage/export/nbd-policy.h \
+	storage/export/nbd-handshake.c storage/export/nbd-handshake.h
