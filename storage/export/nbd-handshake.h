@@ -29,6 +29,7 @@
 #include <stdint.h>
 #include <glib.h>
 
+#include "storage/export/nbd-policy.h"
 #include "storage/export/nbd-proto.h"
 
 /*
@@ -39,17 +40,6 @@
  */
 #define VD_NBD_OPTION_DATA_MAX 8192u
 
-/* What the client is told about the export; owned by the caller. */
-typedef struct {
-    const char *name;         /* canonical name; "" is accepted for it too */
-    const char *description;  /* NULL: none */
-    uint64_t size;
-    uint16_t tflags;          /* vd_nbd_transmission_flags() */
-    uint32_t block_min;
-    uint32_t block_preferred;
-    uint32_t block_max;
-} VdNbdExportInfo;
-
 typedef enum {
     VD_NBD_HS_CONTINUE,       /* read what vd_nbd_handshake_want says */
     VD_NBD_HS_TRANSMISSION,   /* send @out, then the transmission phase */
@@ -59,7 +49,7 @@ typedef enum {
 typedef struct VdNbdHandshake VdNbdHandshake;
 
 /*
- * A new handshake for @info (which must outlive it), with the server's
+ * A new handshake for @info (which must outlive it; see nbd-policy.h), with the server's
  * greeting appended to @out.
  */
 VdNbdHandshake *vd_nbd_handshake_new(const VdNbdExportInfo *info, GByteArray *out);
