@@ -41,6 +41,7 @@ struct VdNbdSlot {
     VdRequest *req;          /* from the disk's pool; NULL if never submitted */
     VdNbdRequest nbd;        /* the header as received */
     size_t buf_bytes;        /* payload buffer counted against the budget */
+    uint32_t error;          /* NBD error of the reply */
     bool submitted;          /* with the disk, not yet completed */
 
     /* The reply: header bytes, then data (a successful READ's buffer). */
@@ -53,10 +54,16 @@ struct VdNbdSlot {
     VdNbdSlot *next;         /* free list or output queue */
 };
 
-/* What to do when the bytes being read have arrived. */
+/*
+ * What to do when the bytes being read have arrived. The WAIT_ steps
+ * read nothing: they wait for a free slot or for buffer budget, and
+ * while they do the connection does not read from its socket.
+ */
 typedef enum {
     VD_NBD_RX_HANDSHAKE,     /* vd_nbd_handshake_advance */
+    VD_NBD_RX_WAIT_SLOT,     /* then read a request header */
     VD_NBD_RX_HEADER,        /* a request header in conn->hdr */
+    VD_NBD_RX_WAIT_BUDGET,   /* then give c->cur its buffer */
     VD_NBD_RX_PAYLOAD,       /* a WRITE's payload in its request buffer */
     VD_NBD_RX_DROPPED,       /* a refused WRITE's payload was thrown away */
 } VdNbdRxNext;
@@ -83,7 +90,6 @@ struct VdNbdConn {
     uint8_t *rx_dst;         /* NULL: drop the bytes */
     uint64_t rx_left;
     VdNbdRxNext rx_next;
-    bool rx_paused;          /* waiting for a free slot or for budget */
     uint8_t hdr[VD_NBD_REQUEST_LEN];
     VdNbdSlot *cur;          /* the request whose header or payload is read */
 
@@ -100,9 +106,32 @@ struct VdNbdConn {
     VdNbdConn *prev, *next;  /* the export's list */
 };
 
+/* A listening socket of an export. */
+typedef struct {
+    int fd;
+    VdFdWatch *watch;
+    char *path;              /* unlinked on shutdown; NULL if given */
+} VdNbdListener;
+
+/* The export; its fields are the I/O thread's except where said. */
+struct VdNbdExport {
+    VdDisk *disk;
+    VdIothread *iothread;
+    char *name;
+    char *description;
+    VdNbdExportInfo info;    /* read by the handshake and the checks */
+
+    GPtrArray *listeners;    /* of VdNbdListener */
+    VdNbdConn *conns;
+    guint n_conns;           /* atomic: read from any thread */
+    bool shutting_down;
+    VdNbdExportDoneFn done;
+    void *done_data;
+};
+
 /* nbd-conn.c */
 
-/* A connection on connected socket @fd, in the handshake; NULL if full. */
+/* A connection on connected non-blocking socket @fd, in the handshake. */
 VdNbdConn *vd_nbd_conn_new(VdNbdExport *exp, int fd);
 
 /* Stop reading; close once the requests with the disk have completed. */
@@ -122,20 +151,14 @@ void vd_nbd_conn_kick(VdNbdConn *c);
 
 /* nbd-transmission.c */
 
-/* Enter the transmission phase: expect the first request header. */
+/* Enter the transmission phase: the next step reads a request header. */
 void vd_nbd_tx_start(VdNbdConn *c);
 
-/* A request header is in c->hdr (c->cur is a free slot, taken). */
-void vd_nbd_tx_header(VdNbdConn *c);
-
-/* A WRITE's payload has arrived in c->cur's buffer. */
-void vd_nbd_tx_payload(VdNbdConn *c);
-
-/* A refused WRITE's payload has been dropped: reply to c->cur. */
-void vd_nbd_tx_dropped(VdNbdConn *c);
-
-/* Whether c->cur's buffer fits the budget now (else reading pauses). */
-bool vd_nbd_tx_budget_ok(const VdNbdConn *c);
+/*
+ * Act on c->rx_next (any but HANDSHAKE) now that its bytes have arrived;
+ * sets up the next read. False when it must wait (WAIT_ steps).
+ */
+bool vd_nbd_tx_step(VdNbdConn *c);
 
 /* The reply to @s has been sent (or the connection died): release it. */
 void vd_nbd_tx_release(VdNbdConn *c, VdNbdSlot *s);
