@@ -85,7 +85,11 @@ struct VdLayer {
 
     uint64_t size;          /* bytes; set by open */
     bool read_only;         /* writes are a bug above (asserted) */
-    bool checks_range;      /* submit answers out-of-range requests itself */
+    /*
+     * submit answers out-of-range requests itself, or passes them on to
+     * a layer that does (filters above a format)
+     */
+    bool checks_range;
     bool is_open;
 };
 

@@ -75,11 +75,15 @@ struct VdRequest {
     VdRequest *link_next;
     VdRequest *link_prev;
 
-    /* Private: the pool and the request's own buffer, if any. */
+    /* The engine's while it holds the request: result and progress. */
+    int engine_ret;
+    uint64_t engine_done;
+
+    /* Private to request.c: the pool and the slot's buffers. */
     VdRequestPool *pool;
-    void *own_buf;         /* aligned buffer owned by this request slot */
-    size_t own_buf_size;
-    bool own_buf_big;      /* own_buf is a one-off allocation, freed on put */
+    void *slot_buf;        /* kept across uses of the slot, or NULL */
+    size_t slot_buf_size;
+    void *big_buf;         /* a one-off larger buffer, freed on put */
 
     _Alignas(16) unsigned char scratch[VD_REQUEST_SCRATCH_SIZE];
 };
@@ -96,9 +100,11 @@ struct VdRequest {
      (type *)(void *)(req)->scratch)
 
 /*
- * A new pool whose requests each carry an aligned buffer of @buf_size bytes
- * (0: none), allocated @chunk requests at a time. Control plane; aborts on
- * out-of-memory like g_malloc.
+ * A new pool, allocating @chunk requests at a time. A request slot keeps
+ * the buffer vd_request_alloc_buf gave it for its next uses, up to
+ * @buf_size bytes (allocated on first use, grown as needed); larger
+ * buffers are one-off. Control plane; aborts on out-of-memory like
+ * g_malloc.
  */
 VdRequestPool *vd_request_pool_new(size_t buf_size, unsigned chunk);
 
@@ -125,9 +131,9 @@ void vd_request_put(VdRequest *req);
 
 /*
  * Point req->buf at an aligned buffer of at least @size bytes that the
- * request owns: the slot's preallocated buffer when it is big enough,
- * otherwise a one-off allocation freed on put (large requests are rare).
- * Returns 0 or -ENOMEM. The contents are undefined.
+ * request owns: the slot's kept buffer (allocated or grown the first
+ * times, then reused), or above the pool's buf_size a one-off allocation
+ * freed on put. Returns 0 or -ENOMEM. The contents are undefined.
  */
 int vd_request_alloc_buf(VdRequest *req, size_t size);
 

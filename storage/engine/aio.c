@@ -1,0 +1,273 @@
+/*
+ * The libaio engine: Linux native AIO on O_DIRECT files.
+ *
+ * Requests get an iocb slot and are queued; a deferred call submits the
+ * whole batch with one io_submit after the I/O thread has handled its
+ * ready events (so a burst of guest requests costs one system call).
+ * Completions raise an eventfd (IOCB_FLAG_RESFD) that the I/O thread
+ * watches; io_getevents with a zero timeout then reaps them all.
+ *
+ * What AIO cannot do goes to a helper thread pool: fallocate always, and
+ * fdatasync if the kernel refuses IOCB_CMD_FDSYNC for this file.
+ *
+ * On a buffered fd io_submit would block in the I/O thread: the engine
+ * selection (engine.c) uses libaio only for O_DIRECT.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <libaio.h>
+#include <sys/eventfd.h>
+#include <linux/fs.h>
+
+#include "common/util/error.h"
+#include "storage/engine/engine.h"
+
+/* Requests in the kernel at once; more wait in `waiting`. */
+#define AIO_DEPTH 128
+
+typedef struct {
+    VdEngine base;
+    io_context_t ctx;
+    int evfd;
+    VdFdWatch *watch;
+
+    struct iocb iocbs[AIO_DEPTH];
+    unsigned free_slots[AIO_DEPTH];
+    unsigned n_free;
+    struct iocb *pending[AIO_DEPTH];   /* prepared, not yet submitted */
+    unsigned n_pending;
+    VdRequestQueue waiting;            /* no slot free */
+    unsigned in_kernel;
+    VdIothreadDefer submit_defer;
+
+    VdEngine *helper;                  /* thread pool, started on demand */
+    bool no_fdsync;                    /* the kernel refused IOCB_CMD_FDSYNC */
+} AioEngine;
+
+static void
+helper_done(VdEngine *helper, VdRequest *req, int ret, void *opaque)
+{
+    AioEngine *a = opaque;
+
+    vd_engine_done(&a->base, req, ret);
+}
+
+static void
+to_helper(AioEngine *a, VdRequest *req)
+{
+    if (!a->helper) {
+        GError *err = NULL;
+        a->helper = vd_threadpool_engine_new(a->base.thread, a->base.fd, &err);
+        if (!a->helper) {
+            /* Only reachable when eventfds run out; the engine's caller
+             * sees an error instead of a hang. */
+            g_warning("libaio engine: no helper thread pool: %s",
+                      err->message);
+            g_error_free(err);
+            vd_engine_done(&a->base, req, -ENOMEM);
+            return;
+        }
+        vd_engine_set_complete(a->helper, helper_done, a);
+    }
+    vd_engine_submit(a->helper, req);
+}
+
+static void
+prepare(AioEngine *a, VdRequest *req)
+{
+    unsigned slot = a->free_slots[--a->n_free];
+    struct iocb *cb = &a->iocbs[slot];
+
+    switch (req->type) {
+    case VD_REQ_READ:
+        io_prep_pread(cb, a->base.fd, req->buf, req->len, (long long)req->offset);
+        break;
+    case VD_REQ_WRITE:
+        io_prep_pwrite(cb, a->base.fd, req->buf, req->len, (long long)req->offset);
+        /* FUA: the write is durable when the iocb completes. */
+        if (req->flags & VD_REQ_FUA)
+            cb->aio_rw_flags = RWF_DSYNC;
+        break;
+    case VD_REQ_FLUSH:
+        io_prep_fdsync(cb, a->base.fd);
+        break;
+    default:
+        g_assert_not_reached();
+    }
+    cb->data = req;
+    io_set_eventfd(cb, a->evfd);
+    a->pending[a->n_pending++] = cb;
+}
+
+static void release_slot(AioEngine *a, struct iocb *cb);
+
+static void
+submit_pending(void *data)
+{
+    AioEngine *a = data;
+    unsigned done = 0;
+
+    while (done < a->n_pending) {
+        int n = io_submit(a->ctx, a->n_pending - done, a->pending + done);
+        if (n == -EAGAIN || n == -EINTR) {
+            /* The kernel is full: completions will schedule us again. */
+            break;
+        }
+        if (n < 0) {
+            /* The first iocb was refused (io_submit reports the error of
+             * the first one it could not take); the rest may be fine. */
+            struct iocb *cb = a->pending[done++];
+            VdRequest *req = cb->data;
+            release_slot(a, cb);
+            if (n == -EINVAL && req->type == VD_REQ_FLUSH) {
+                /* No IOCB_CMD_FDSYNC here: the pool does fdatasync. */
+                a->no_fdsync = true;
+                to_helper(a, req);
+            } else {
+                vd_engine_done(&a->base, req, n);
+            }
+            continue;
+        }
+        done += (unsigned)n;
+        a->in_kernel += (unsigned)n;
+    }
+    memmove(a->pending, a->pending + done,
+            (a->n_pending - done) * sizeof(a->pending[0]));
+    a->n_pending -= done;
+}
+
+static void
+aio_submit(VdEngine *e, VdRequest *req)
+{
+    AioEngine *a = (AioEngine *)e;
+
+    if (req->type == VD_REQ_DISCARD || req->type == VD_REQ_WRITE_ZEROES ||
+        (req->type == VD_REQ_FLUSH && a->no_fdsync)) {
+        to_helper(a, req);
+        return;
+    }
+    if (a->n_free == 0) {
+        vd_request_queue_push(&a->waiting, req);
+        return;
+    }
+    prepare(a, req);
+    vd_iothread_defer(e->thread, &a->submit_defer);
+}
+
+static void
+release_slot(AioEngine *a, struct iocb *cb)
+{
+    a->free_slots[a->n_free++] = (unsigned)(cb - a->iocbs);
+}
+
+static int
+result_of(const VdRequest *req, long res)
+{
+    if (res < 0)
+        return (int)res;
+    if (req->type == VD_REQ_READ && (uint64_t)res < req->len) {
+        /* A short O_DIRECT read ends at the end of the file: the rest
+         * reads as zeroes. */
+        memset((char *)req->buf + res, 0, req->len - (uint64_t)res);
+    } else if (req->type == VD_REQ_WRITE && (uint64_t)res < req->len) {
+        /* A short direct write means the file system is full. */
+        return -ENOSPC;
+    }
+    return 0;
+}
+
+static void
+on_events(VdFdWatch *w, int fd, uint32_t events, void *opaque)
+{
+    AioEngine *a = opaque;
+    struct io_event evs[AIO_DEPTH];
+    struct timespec zero = { 0, 0 };
+    uint64_t count;
+    int n;
+
+    if (read(fd, &count, sizeof(count)) < 0 && errno != EAGAIN)
+        g_error("libaio engine: reading its eventfd: %s", g_strerror(errno));
+    do {
+        n = io_getevents(a->ctx, 0, AIO_DEPTH, evs, &zero);
+        if (n < 0) {
+            if (n == -EINTR)
+                continue;
+            g_error("libaio engine: io_getevents: %s", g_strerror(-n));
+        }
+        for (int i = 0; i < n; i++) {
+            struct iocb *cb = evs[i].obj;
+            VdRequest *req = cb->data;
+            int ret = result_of(req, (long)evs[i].res);
+
+            a->in_kernel--;
+            release_slot(a, cb);
+            if (ret == -EINVAL && req->type == VD_REQ_FLUSH) {
+                a->no_fdsync = true;
+                to_helper(a, req);
+                continue;
+            }
+            vd_engine_done(&a->base, req, ret);
+        }
+        /* Freed slots go to the requests that waited for one. */
+        while (a->n_free > 0 && !vd_request_queue_empty(&a->waiting))
+            prepare(a, vd_request_queue_pop(&a->waiting));
+        if (a->n_pending > 0)
+            vd_iothread_defer(a->base.thread, &a->submit_defer);
+    } while (n == AIO_DEPTH);
+}
+
+static void
+aio_free(VdEngine *e)
+{
+    AioEngine *a = (AioEngine *)e;
+
+    g_assert(a->in_kernel == 0 && a->n_pending == 0);
+    g_assert(vd_request_queue_empty(&a->waiting));
+    vd_iothread_defer_cancel(e->thread, &a->submit_defer);
+    vd_engine_free(a->helper);
+    vd_iothread_watch_remove(a->watch);
+    io_destroy(a->ctx);
+    close(a->evfd);
+    g_free(a);
+}
+
+static const VdEngineOps aio_ops = {
+    .name = "libaio",
+    .submit = aio_submit,
+    .free = aio_free,
+};
+
+VdEngine *
+vd_aio_engine_new(VdIothread *t, int fd, GError **err)
+{
+    AioEngine *a = g_new0(AioEngine, 1);
+    int ret;
+
+    ret = io_setup(AIO_DEPTH, &a->ctx);
+    if (ret < 0) {
+        g_set_error(err, VD_ERROR_STORAGE, VD_ERR_SYSTEM_ERROR,
+                    "io_setup: %s", g_strerror(-ret));
+        g_free(a);
+        return NULL;
+    }
+    a->evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (a->evfd < 0) {
+        g_set_error(err, VD_ERROR_STORAGE, VD_ERR_SYSTEM_ERROR,
+                    "libaio eventfd: %s", g_strerror(errno));
+        io_destroy(a->ctx);
+        g_free(a);
+        return NULL;
+    }
+    a->base.ops = &aio_ops;
+    a->base.thread = t;
+    a->base.fd = fd;
+    for (unsigned i = 0; i < AIO_DEPTH; i++)
+        a->free_slots[i] = AIO_DEPTH - 1 - i;
+    a->n_free = AIO_DEPTH;
+    vd_iothread_defer_init(&a->submit_defer, submit_pending, a);
+    a->watch = vd_iothread_watch_add(t, a->evfd, EPOLLIN, on_events, a);
+    return &a->base;
+}

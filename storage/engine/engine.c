@@ -1,0 +1,41 @@
+/*
+ * Choosing an engine for a disk's io mode, with the fallbacks.
+ */
+#include "config.h"
+
+#include "storage/engine/engine.h"
+
+VdEngine *
+vd_engine_new(VdIoMode io, bool direct, VdIothread *t, int fd,
+              char **note, GError **err)
+{
+    GError *local = NULL;
+    VdEngine *e;
+
+    *note = NULL;
+    switch (io) {
+    case VD_IO_URING:
+        e = vd_uring_engine_new(t, fd, &local);
+        if (e)
+            return e;
+        /* io_uring may be disabled (kernel.io_uring_disabled, seccomp in
+         * containers) or too old: serve the disk anyway, and say why. */
+        *note = g_strdup_printf("io_uring unavailable (%s): using %s",
+                                local->message, direct ? "libaio" : "threads");
+        g_message("%s", *note);
+        g_clear_error(&local);
+        return direct ? vd_aio_engine_new(t, fd, err)
+                      : vd_threadpool_engine_new(t, fd, err);
+    case VD_IO_NATIVE:
+        /* The disk refuses io=native without O_DIRECT: io_submit on a
+         * buffered fd blocks the I/O thread. */
+        g_assert(direct);
+        return vd_aio_engine_new(t, fd, err);
+    case VD_IO_THREADS:
+        return vd_threadpool_engine_new(t, fd, err);
+    case VD_IO_DEFAULT:
+        break;
+    }
+    return direct ? vd_aio_engine_new(t, fd, err)
+                  : vd_threadpool_engine_new(t, fd, err);
+}

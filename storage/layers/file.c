@@ -1,0 +1,518 @@
+/*
+ * The file layer: open, the cache modes, and the completions of what it
+ * sends to the engine. Misaligned O_DIRECT requests are in file-rmw.c.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/util/error.h"
+#include "storage/layers/file-priv.h"
+
+static void file_submit(VdLayer *l, VdRequest *req);
+static void start_zero_writes(FileState *fs, VdRequest *req);
+static void submit_write_type(FileState *fs, VdRequest *req);
+
+bool
+vd_cache_mode_direct(VdCacheMode cache)
+{
+    return cache == VD_CACHE_NONE || cache == VD_CACHE_DIRECTSYNC;
+}
+
+static void
+file_engine_done(VdEngine *e, VdRequest *req, int ret, void *opaque)
+{
+    FileState *fs = opaque;
+
+    file_req(req)->cont(fs, req, ret);
+}
+
+void
+vd_file_to_engine(FileState *fs, VdRequest *req, FileCont cont)
+{
+    file_req(req)->cont = cont;
+    vd_engine_submit(fs->engine, req);
+}
+
+/* Whether @req must be durable when it completes (per its orig flags). */
+static bool
+wants_durable(const FileState *fs, const VdRequest *req)
+{
+    const FileReq *fr = file_req((VdRequest *)req);
+
+    if (fs->ignore_flush)
+        return false;   /* unsafe: FUA is ignored like flushes */
+    return fs->durable_writes || (fr->orig_flags & VD_REQ_FUA);
+}
+
+/*
+ * Record that durability is lost: after a failed fdatasync the kernel
+ * may have marked the dirty pages clean (and dropped the data); a later
+ * fdatasync would succeed without writing them. Only the first error is
+ * kept.
+ */
+static void
+mark_failed(FileState *fs, int ret)
+{
+    int expected = 0;
+
+    atomic_compare_exchange_strong(&fs->failed, &expected, ret);
+}
+
+void
+vd_file_complete(FileState *fs, VdRequest *req, int ret)
+{
+    FileReq *fr = file_req(req);
+    bool durable = wants_durable(fs, req);
+    int failed;
+
+    req->type = fr->orig_type;
+    req->flags = fr->orig_flags;
+    if (fr->tracked)
+        vd_file_untrack(fs, req);
+    /* No durable write may report success once durability was lost,
+     * even one whose own system calls succeeded. */
+    failed = atomic_load(&fs->failed);
+    if (durable && ret == 0 && failed)
+        ret = failed;
+    vd_request_complete(req, ret);
+}
+
+static void
+flush_after_done(FileState *fs, VdRequest *child, int ret)
+{
+    VdRequest *parent = child->parent;
+
+    vd_request_put(child);
+    if (ret < 0)
+        mark_failed(fs, ret);
+    vd_file_complete(fs, parent, ret);
+}
+
+/* Make @req durable with an fdatasync, then complete it. */
+static void
+flush_then_complete(FileState *fs, VdRequest *req)
+{
+    VdRequest *child = vd_request_get(req->pool);
+
+    child->type = VD_REQ_FLUSH;
+    child->parent = req;
+    memset(file_req(child), 0, sizeof(FileReq));
+    vd_file_to_engine(fs, child, flush_after_done);
+}
+
+/*
+ * A write's data is in (ret 0) or failed: deal with durability and
+ * complete it. @native says whether the engine was asked for FUA.
+ */
+static void
+write_finished(FileState *fs, VdRequest *req, int ret, bool native)
+{
+    bool durable = wants_durable(fs, req);
+
+    if (durable && ret == -EIO)
+        mark_failed(fs, ret);
+    if (ret == 0 && durable && !native) {
+        flush_then_complete(fs, req);
+        return;
+    }
+    vd_file_complete(fs, req, ret);
+}
+
+static void
+write_done(FileState *fs, VdRequest *req, int ret)
+{
+    bool native = (req->flags & VD_REQ_FUA) != 0;
+
+    if (ret == -EOPNOTSUPP && native) {
+        /* A kernel without RWF_DSYNC (before 4.7, or 4.13 for AIO):
+         * emulate FUA as write then fdatasync from now on. */
+        fs->native_fua = false;
+        req->flags &= ~VD_REQ_FUA;
+        vd_file_to_engine(fs, req, write_done);
+        return;
+    }
+    write_finished(fs, req, ret, native);
+}
+
+static void
+bounce_write_done(FileState *fs, VdRequest *bounce, int ret)
+{
+    VdRequest *parent = bounce->parent;
+    bool native = (bounce->flags & VD_REQ_FUA) != 0;
+
+    if (ret == -EOPNOTSUPP && native) {
+        fs->native_fua = false;     /* as in write_done */
+        bounce->flags &= ~VD_REQ_FUA;
+        vd_file_to_engine(fs, bounce, bounce_write_done);
+        return;
+    }
+    vd_request_put(bounce);
+    write_finished(fs, parent, ret, native);
+}
+
+void
+vd_file_write_bounce(FileState *fs, VdRequest *bounce, VdRequest *parent)
+{
+    bounce->type = VD_REQ_WRITE;
+    bounce->flags = wants_durable(fs, parent) && fs->native_fua ? VD_REQ_FUA : 0;
+    bounce->parent = parent;
+    vd_file_to_engine(fs, bounce, bounce_write_done);
+}
+
+static void
+write_aligned(FileState *fs, VdRequest *req)
+{
+    if (wants_durable(fs, req) && fs->native_fua)
+        req->flags |= VD_REQ_FUA;
+    else
+        req->flags &= ~VD_REQ_FUA;
+    vd_file_to_engine(fs, req, write_done);
+}
+
+static void
+fallocate_done(FileState *fs, VdRequest *req, int ret)
+{
+    FileReq *fr = file_req(req);
+
+    if (ret == -EOPNOTSUPP) {
+        if (req->type == VD_REQ_DISCARD)
+            fs->no_punch = true;
+        else
+            fs->no_zero_range = true;
+        if (fr->orig_type == VD_REQ_DISCARD) {
+            /* Discard is advisory: not doing it is a correct answer. */
+            vd_file_complete(fs, req, 0);
+        } else {
+            req->type = fr->orig_type;
+            submit_write_type(fs, req);
+        }
+        return;
+    }
+    if (ret == 0 && wants_durable(fs, req)) {
+        /* fallocate has no RWF_DSYNC: the hole or the zeroed extents
+         * are durable only after fdatasync. */
+        flush_then_complete(fs, req);
+        return;
+    }
+    vd_file_complete(fs, req, ret);
+}
+
+static bool
+range_aligned(const FileState *fs, const VdRequest *req)
+{
+    return ((req->offset | req->len) & (fs->align - 1)) == 0;
+}
+
+/* Start a write-type request that may run now (see vd_file_track). */
+void
+vd_file_start_write(FileState *fs, VdRequest *req)
+{
+    submit_write_type(fs, req);
+}
+
+static void
+submit_write_type(FileState *fs, VdRequest *req)
+{
+    bool blk_misaligned = fs->is_blkdev && !range_aligned(fs, req);
+
+    switch (req->type) {
+    case VD_REQ_WRITE:
+        write_aligned(fs, req);
+        return;
+    case VD_REQ_DISCARD:
+        /* Block devices only discard whole blocks; a partial one is
+         * left alone, which discard allows. */
+        if (fs->no_punch || blk_misaligned) {
+            vd_file_complete(fs, req, 0);
+            return;
+        }
+        vd_file_to_engine(fs, req, fallocate_done);
+        return;
+    case VD_REQ_WRITE_ZEROES:
+        if (blk_misaligned) {
+            start_zero_writes(fs, req);
+        } else if (!(req->flags & VD_REQ_NO_HOLE) && !fs->no_punch) {
+            /* A hole reads as zeroes and frees the space. */
+            req->type = VD_REQ_DISCARD;
+            vd_file_to_engine(fs, req, fallocate_done);
+        } else if (!fs->no_zero_range) {
+            /* NO_HOLE: zeroed but allocated (unwritten extents). */
+            vd_file_to_engine(fs, req, fallocate_done);
+        } else {
+            start_zero_writes(fs, req);
+        }
+        return;
+    default:
+        g_assert_not_reached();
+    }
+}
+
+/*
+ * Zeroes by writing them, when fallocate cannot: chunks of the shared zero
+ * buffer, each an ordinary write through this layer (so aligned, bounced
+ * or RMW as needed, and durable in the modes that make writes durable).
+ * Chunks after the first start aligned, so only the ends need RMW.
+ */
+static void zero_chunk_done(VdRequest *child, int ret);
+
+static void
+zero_chunk_submit(FileState *fs, VdRequest *child, uint64_t offset,
+                  uint64_t end)
+{
+    uint64_t room = ZERO_BUF_SIZE - (offset & (fs->align - 1));
+
+    child->type = VD_REQ_WRITE;
+    child->offset = offset;
+    child->len = MIN(room, end - offset);
+    child->buf = fs->zero_buf;
+    file_submit(NULL, child);
+}
+
+static void
+start_zero_writes(FileState *fs, VdRequest *req)
+{
+    FileReq *fr = file_req(req);
+    VdRequest *child;
+
+    /* The children are tracked in its place: were it still tracked, a
+     * child RMW would wait for it, and it for the child. */
+    if (fr->tracked)
+        vd_file_untrack(fs, req);
+    if (req->len == 0) {
+        vd_file_complete(fs, req, 0);
+        return;
+    }
+    child = vd_request_get(req->pool);
+    child->flags = fr->orig_flags & VD_REQ_FUA;
+    child->parent = req;
+    child->opaque = fs;
+    child->done = zero_chunk_done;
+    zero_chunk_submit(fs, child, req->offset, req->offset + req->len);
+}
+
+static void
+zero_chunk_done(VdRequest *child, int ret)
+{
+    FileState *fs = child->opaque;
+    VdRequest *parent = child->parent;
+    uint64_t next = child->offset + child->len;
+    uint64_t end = parent->offset + parent->len;
+
+    if (ret < 0 || next == end) {
+        vd_request_put(child);
+        vd_file_complete(fs, parent, ret);
+        return;
+    }
+    zero_chunk_submit(fs, child, next, end);
+}
+
+static void
+flush_done(FileState *fs, VdRequest *req, int ret)
+{
+    if (ret < 0)
+        mark_failed(fs, ret);
+    /* Also fails a flush that ran beside the one that failed: the pages
+     * the failed one lost may have been this flush's to write. */
+    if (ret == 0 && atomic_load(&fs->failed))
+        ret = atomic_load(&fs->failed);
+    vd_request_complete(req, ret);
+}
+
+static void
+read_done(FileState *fs, VdRequest *req, int ret)
+{
+    vd_request_complete(req, ret);
+}
+
+/*
+ * Entry for requests from above (l set) and for the layer's own zero
+ * writes (l NULL: the boundary checks were done on their parent).
+ */
+static void
+file_submit(VdLayer *l, VdRequest *req)
+{
+    FileState *fs = l ? l->priv : ((VdRequest *)req)->opaque;
+    FileReq *fr = file_req(req);
+    int failed;
+
+    memset(fr, 0, sizeof(*fr));
+    fr->orig_type = (uint8_t)req->type;
+    fr->orig_flags = (uint8_t)req->flags;
+
+    switch (req->type) {
+    case VD_REQ_READ:
+        if (fs->direct && vd_file_misaligned(fs, req))
+            vd_file_read_bounce(fs, req);
+        else
+            vd_file_to_engine(fs, req, read_done);
+        return;
+    case VD_REQ_FLUSH:
+        failed = atomic_load(&fs->failed);
+        if (fs->ignore_flush)
+            vd_request_complete(req, 0);
+        else if (failed)
+            vd_request_complete(req, failed);
+        else
+            vd_file_to_engine(fs, req, flush_done);
+        return;
+    default:
+        break;
+    }
+
+    failed = atomic_load(&fs->failed);
+    if (failed && wants_durable(fs, req)) {
+        vd_request_complete(req, failed);
+        return;
+    }
+    if (fs->direct)
+        vd_file_track(fs, req);
+    else
+        submit_write_type(fs, req);
+}
+
+static int
+file_open(VdLayer *l, GError **err)
+{
+    FileState *fs = l->priv;
+    int flags = O_CLOEXEC | (fs->opts.read_only ? O_RDONLY : O_RDWR);
+    int64_t size;
+
+    fs->direct = vd_cache_mode_direct(fs->opts.cache);
+    if (fs->direct)
+        flags |= O_DIRECT;
+    fs->durable_writes = fs->opts.cache == VD_CACHE_WRITETHROUGH ||
+                         fs->opts.cache == VD_CACHE_DIRECTSYNC;
+    fs->ignore_flush = fs->opts.cache == VD_CACHE_UNSAFE;
+    fs->native_fua = true;
+
+    fs->fd = open(fs->path, flags);
+    if (fs->fd < 0) {
+        g_set_error(err, VD_ERROR_STORAGE, VD_ERR_SYSTEM_ERROR,
+                    "cannot open '%s'%s: %s", fs->path,
+                    fs->direct ? " with O_DIRECT" : "", g_strerror(errno));
+        return -1;
+    }
+    size = vd_file_probe(fs, err);
+    if (size < 0) {
+        close(fs->fd);
+        fs->fd = -1;
+        return -1;
+    }
+    if (posix_memalign(&fs->zero_buf, VD_REQUEST_BUF_ALIGN, ZERO_BUF_SIZE))
+        g_error("out of memory for the zero buffer");
+    memset(fs->zero_buf, 0, ZERO_BUF_SIZE);
+    l->size = (uint64_t)size;
+    l->read_only = fs->opts.read_only;
+    return 0;
+}
+
+static int
+file_close(VdLayer *l)
+{
+    FileState *fs = l->priv;
+    int ret = atomic_load(&fs->failed);
+
+    g_assert(fs->engine == NULL);
+    g_assert(fs->tracked_head == NULL);
+    /* A clean shutdown makes everything durable, in every mode (for
+     * unsafe that is the only time it happens). */
+    if (!fs->opts.read_only && fdatasync(fs->fd) < 0 && ret == 0)
+        ret = -errno;
+    close(fs->fd);
+    fs->fd = -1;
+    free(fs->zero_buf);
+    fs->zero_buf = NULL;
+    return ret;
+}
+
+static int
+file_attach(VdLayer *l, VdIothread *t, GError **err)
+{
+    FileState *fs = l->priv;
+    VdEngine *e;
+
+    e = vd_engine_new(fs->opts.io, fs->direct, t, fs->fd, &fs->engine_note,
+                      err);
+    if (!e)
+        return -1;
+    if (fs->opts.engine_wrap)
+        e = fs->opts.engine_wrap(e, fs->opts.engine_wrap_data);
+    vd_engine_set_complete(e, file_engine_done, fs);
+    fs->engine = e;
+    return 0;
+}
+
+static void
+file_detach(VdLayer *l)
+{
+    FileState *fs = l->priv;
+
+    vd_engine_free(fs->engine);
+    fs->engine = NULL;
+}
+
+static void
+file_free(VdLayer *l)
+{
+    FileState *fs = l->priv;
+
+    g_free(fs->engine_note);
+    g_free(fs->path);
+    g_free(fs);
+}
+
+static const VdLayerOps file_ops = {
+    .name = "file",
+    .open = file_open,
+    .close = file_close,
+    .submit = file_submit,
+    .attach = file_attach,
+    .detach = file_detach,
+    .free = file_free,
+};
+
+VdLayer *
+vd_file_layer_new(const VdFileOptions *opts)
+{
+    FileState *fs = g_new0(FileState, 1);
+
+    g_assert(opts->cache != VD_CACHE_DEFAULT);
+    g_assert(opts->io != VD_IO_NATIVE || vd_cache_mode_direct(opts->cache));
+    fs->opts = *opts;
+    fs->path = g_strdup(opts->path);
+    fs->opts.path = fs->path;
+    fs->fd = -1;
+    atomic_init(&fs->failed, 0);
+    return vd_layer_new(&file_ops, NULL, fs);
+}
+
+uint32_t
+vd_file_layer_align(const VdLayer *l)
+{
+    return ((FileState *)l->priv)->align;
+}
+
+const char *
+vd_file_layer_engine_name(const VdLayer *l)
+{
+    FileState *fs = l->priv;
+
+    return fs->engine ? fs->engine->ops->name : NULL;
+}
+
+const char *
+vd_file_layer_engine_note(const VdLayer *l)
+{
+    return ((FileState *)l->priv)->engine_note;
+}
+
+int
+vd_file_layer_failed(const VdLayer *l)
+{
+    return atomic_load(&((FileState *)l->priv)->failed);
+}

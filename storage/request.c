@@ -1,0 +1,255 @@
+/*
+ * The request pool: a free list of request slots, grown a chunk at a
+ * time. Slots never move (chunks are never reallocated), so pointers to
+ * requests stay valid while they are out.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <glib.h>
+
+#include "storage/request.h"
+
+typedef struct Chunk Chunk;
+struct Chunk {
+    Chunk *next;
+    VdRequest *reqs;
+};
+
+struct VdRequestPool {
+    size_t buf_size;        /* largest buffer a slot keeps */
+    unsigned chunk;
+    Chunk *chunks;
+    VdRequest *free_list;   /* through link_next */
+    unsigned in_use;
+    uint64_t allocations;
+};
+
+VdRequestPool *
+vd_request_pool_new(size_t buf_size, unsigned chunk)
+{
+    VdRequestPool *pool = g_new0(VdRequestPool, 1);
+
+    g_assert(chunk > 0);
+    pool->buf_size = buf_size;
+    pool->chunk = chunk;
+    return pool;
+}
+
+void
+vd_request_pool_free(VdRequestPool *pool)
+{
+    if (!pool)
+        return;
+    g_assert(pool->in_use == 0);
+    while (pool->chunks) {
+        Chunk *c = pool->chunks;
+        pool->chunks = c->next;
+        for (unsigned i = 0; i < pool->chunk; i++)
+            free(c->reqs[i].slot_buf);
+        g_free(c->reqs);
+        g_free(c);
+    }
+    g_free(pool);
+}
+
+unsigned
+vd_request_pool_in_use(const VdRequestPool *pool)
+{
+    return pool->in_use;
+}
+
+uint64_t
+vd_request_pool_allocations(const VdRequestPool *pool)
+{
+    return pool->allocations;
+}
+
+static void
+pool_grow(VdRequestPool *pool)
+{
+    Chunk *c = g_new0(Chunk, 1);
+
+    c->reqs = g_new0(VdRequest, pool->chunk);
+    for (unsigned i = 0; i < pool->chunk; i++) {
+        VdRequest *r = &c->reqs[i];
+        r->pool = pool;
+        r->link_next = pool->free_list;
+        pool->free_list = r;
+    }
+    c->next = pool->chunks;
+    pool->chunks = c;
+    pool->allocations++;
+}
+
+VdRequest *
+vd_request_get(VdRequestPool *pool)
+{
+    VdRequest *r;
+    void *slot_buf;
+    size_t slot_buf_size;
+
+    if (!pool->free_list)
+        pool_grow(pool);
+    r = pool->free_list;
+    pool->free_list = r->link_next;
+    pool->in_use++;
+
+    /* Only the public part and the links are reset; scratch is the
+     * next holder's to initialise. */
+    slot_buf = r->slot_buf;
+    slot_buf_size = r->slot_buf_size;
+    memset(r, 0, offsetof(VdRequest, scratch));
+    r->pool = pool;
+    r->slot_buf = slot_buf;
+    r->slot_buf_size = slot_buf_size;
+    return r;
+}
+
+void
+vd_request_put(VdRequest *req)
+{
+    VdRequestPool *pool = req->pool;
+
+    assert(pool->in_use > 0);
+    free(req->big_buf);
+    req->big_buf = NULL;
+    req->link_next = pool->free_list;
+    pool->free_list = req;
+    pool->in_use--;
+}
+
+static void *
+aligned_alloc_buf(size_t size)
+{
+    void *p;
+
+    if (posix_memalign(&p, VD_REQUEST_BUF_ALIGN, size) != 0)
+        return NULL;
+    return p;
+}
+
+int
+vd_request_alloc_buf(VdRequest *req, size_t size)
+{
+    VdRequestPool *pool = req->pool;
+    size_t want;
+    void *p;
+
+    if (size <= req->slot_buf_size) {
+        req->buf = req->slot_buf;
+        return 0;
+    }
+    if (size <= pool->buf_size) {
+        /* Grow the kept buffer to a power of two, so that a slot settles
+         * after a few sizes and then never allocates again. */
+        want = VD_REQUEST_BUF_ALIGN;
+        while (want < size)
+            want *= 2;
+        p = aligned_alloc_buf(want);
+        if (!p)
+            return -ENOMEM;
+        free(req->slot_buf);
+        req->slot_buf = p;
+        req->slot_buf_size = want;
+        pool->allocations++;
+        req->buf = p;
+        return 0;
+    }
+    /* Larger than a slot keeps: a one-off buffer, freed on put. */
+    p = aligned_alloc_buf((size + VD_REQUEST_BUF_ALIGN - 1) &
+                          ~(size_t)(VD_REQUEST_BUF_ALIGN - 1));
+    if (!p)
+        return -ENOMEM;
+    free(req->big_buf);
+    req->big_buf = p;
+    pool->allocations++;
+    req->buf = p;
+    return 0;
+}
+
+VdRequest *
+vd_request_child(VdRequest *parent, VdRequestDone done)
+{
+    VdRequest *c = vd_request_get(parent->pool);
+
+    c->type = parent->type;
+    c->flags = parent->flags;
+    c->offset = parent->offset;
+    c->len = parent->len;
+    c->buf = parent->buf;
+    c->parent = parent;
+    c->done = done;
+    return c;
+}
+
+uint32_t
+vd_request_allowed_flags(VdReqType type)
+{
+    switch (type) {
+    case VD_REQ_WRITE:
+    case VD_REQ_DISCARD:
+        return VD_REQ_FUA;
+    case VD_REQ_WRITE_ZEROES:
+        return VD_REQ_FUA | VD_REQ_NO_HOLE;
+    case VD_REQ_READ:
+    case VD_REQ_FLUSH:
+    case VD_REQ_N_TYPES:
+        break;
+    }
+    return 0;
+}
+
+const char *
+vd_request_type_name(VdReqType type)
+{
+    static const char *const names[VD_REQ_N_TYPES] = {
+        [VD_REQ_READ] = "read",
+        [VD_REQ_WRITE] = "write",
+        [VD_REQ_FLUSH] = "flush",
+        [VD_REQ_DISCARD] = "discard",
+        [VD_REQ_WRITE_ZEROES] = "write-zeroes",
+    };
+    return (unsigned)type < VD_REQ_N_TYPES ? names[type] : "invalid";
+}
+
+void
+vd_request_queue_push(VdRequestQueue *q, VdRequest *req)
+{
+    req->link_next = NULL;
+    req->link_prev = q->tail;
+    if (q->tail)
+        q->tail->link_next = req;
+    else
+        q->head = req;
+    q->tail = req;
+    q->len++;
+}
+
+VdRequest *
+vd_request_queue_pop(VdRequestQueue *q)
+{
+    VdRequest *r = q->head;
+
+    if (r)
+        vd_request_queue_remove(q, r);
+    return r;
+}
+
+void
+vd_request_queue_remove(VdRequestQueue *q, VdRequest *req)
+{
+    if (req->link_prev)
+        req->link_prev->link_next = req->link_next;
+    else
+        q->head = req->link_next;
+    if (req->link_next)
+        req->link_next->link_prev = req->link_prev;
+    else
+        q->tail = req->link_prev;
+    req->link_next = req->link_prev = NULL;
+    assert(q->len > 0);
+    q->len--;
+}
