@@ -18,3 +18,4 @@ include tests/conf/local.mk
 include tests/drivers/local.mk
 include tests/daemon/local.mk
 include tests/client/local.mk
+include tests/storage/export/local.mk
