@@ -168,6 +168,7 @@ vd_client_new(VdDaemon *daemon, int fd, bool readonly_socket, uid_t uid,
     c->uid = uid;
     c->pid = pid;
     c->last_progress = g_get_monotonic_time();
+    c->refs = 1;
     g_queue_init(&c->out);
 
     c->closed = closed;
@@ -182,6 +183,10 @@ vd_client_new(VdDaemon *daemon, int fd, bool readonly_socket, uid_t uid,
 void
 vd_client_send(VdClient *c, GByteArray *msg)
 {
+    if (c->gone) {
+        g_byte_array_unref(msg);
+        return;
+    }
     c->out_bytes += msg->len;
     g_queue_push_tail(&c->out, msg);
     client_update_events(c);
@@ -200,12 +205,32 @@ vd_client_is_stalled(const VdClient *c, gint64 now)
 void
 vd_client_close(VdClient *c)
 {
+    if (c->gone)
+        return;
+    c->gone = true;
     if (c->closed)
         c->closed(c, c->closed_data);
     g_source_destroy(c->source);
-    g_source_unref(c->source);
     close(c->fd);
+    c->fd = -1;
     g_queue_clear_full(&c->out, (GDestroyNotify)g_byte_array_unref);
+    c->out_bytes = 0;
+    vd_client_unref(c);
+}
+
+VdClient *
+vd_client_ref(VdClient *c)
+{
+    c->refs++;
+    return c;
+}
+
+void
+vd_client_unref(VdClient *c)
+{
+    if (--c->refs > 0)
+        return;
+    g_source_unref(c->source);
     g_free(c->in);
     g_free(c->uri);
     g_free(c);

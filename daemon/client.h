@@ -47,6 +47,11 @@ struct VdClient {
 
     VdClientClosedFunc closed;
     gpointer closed_data;
+
+    /* The server holds one reference while connected; a call whose reply
+     * comes later holds another, so the reply never meets freed memory. */
+    int refs;
+    bool gone;          /* the connection has ended: drop what is sent */
 };
 
 /* Takes ownership of fd (non-blocking). closed is called once, when the
@@ -55,13 +60,18 @@ VdClient *vd_client_new(VdDaemon *daemon, int fd, bool readonly_socket,
                         uid_t uid, pid_t pid,
                         VdClientClosedFunc closed, gpointer user_data);
 
-/* Queue a sealed message (taking it) for writing. */
+/* Queue a sealed message (taking it) for writing; dropped when the
+ * connection has ended. */
 void vd_client_send(VdClient *client, GByteArray *msg);
 
 /* True when the connection has waited too long for bytes it needs. */
 bool vd_client_is_stalled(const VdClient *client, gint64 now);
 
-/* End the connection now: calls the closed callback and frees. */
+/* End the connection now: calls the closed callback and drops the
+ * server's reference. */
 void vd_client_close(VdClient *client);
+
+VdClient *vd_client_ref(VdClient *client);
+void vd_client_unref(VdClient *client);
 
 #endif /* VD_DAEMON_CLIENT_H */

@@ -24,6 +24,12 @@ typedef struct {
      * silent clients do not hold memory and descriptors forever. */
     guint idle_timeout;
     guint max_clients;
+
+    /* I/O threads serving running disks, created as disks need them and
+     * shared round-robin; at most one per CPU. */
+    GPtrArray *iothreads;
+    guint next_iothread;
+    int next_domain_id;
 } VdDaemon;
 
 #endif /* VD_DAEMON_DAEMON_H */

@@ -7,6 +7,11 @@
 #include "common/util/error.h"
 #include "daemon/dispatch.h"
 
+struct VdPendingReply {
+    VdClient *client;
+    VdRpcHeader call;
+};
+
 static const VdProcDef *
 find_proc(const VdProcDef *table, int proc)
 {
@@ -16,13 +21,21 @@ find_proc(const VdProcDef *table, int proc)
     return NULL;
 }
 
-/* The remote program's procedures are split by concern over two tables. */
+/* The remote program's procedures, split by concern over several tables. */
 static const VdProcDef *
 find_remote_proc(int proc)
 {
-    const VdProcDef *def = find_proc(vd_connect_procs, proc);
+    const VdProcDef *tables[] = {
+        vd_connect_procs, vd_domain_procs, vd_lifecycle_procs, vd_stats_procs,
+    };
 
-    return def ? def : find_proc(vd_domain_procs, proc);
+    for (size_t i = 0; i < G_N_ELEMENTS(tables); i++) {
+        const VdProcDef *def = find_proc(tables[i], proc);
+
+        if (def)
+            return def;
+    }
+    return NULL;
 }
 
 static void
@@ -100,7 +113,7 @@ static void
 dispatch_call(VdClient *client, const VdRpcHeader *h, const VdProcDef *def,
               VdXdrReader *args)
 {
-    VdCallCtx ctx = { client->daemon, client };
+    VdCallCtx ctx = { .daemon = client->daemon, .client = client, .call = h };
     g_autoptr(GByteArray) ret = g_byte_array_new();
     g_autoptr(GError) err = NULL;
 
@@ -114,9 +127,12 @@ dispatch_call(VdClient *client, const VdRpcHeader *h, const VdProcDef *def,
     } else if (def->func(&ctx, args, ret, &err)) {
         /* A handler must have read its arguments whole before acting. */
         g_warn_if_fail(vd_xdr_reader_done(args));
+        if (ctx.pending)
+            return;
         send_reply(client, h, VD_RPC_OK, ret);
         return;
     }
+    g_warn_if_fail(ctx.pending == NULL);
     send_error(client, h, err);
 }
 
@@ -160,6 +176,34 @@ vd_dispatch_message(VdClient *client, const guint8 *data, gsize len)
     else
         dispatch_call(client, &h, def, &r);
     return true;
+}
+
+VdPendingReply *
+vd_call_defer(VdCallCtx *ctx)
+{
+    g_assert(ctx->pending == NULL);
+    ctx->pending = g_new0(VdPendingReply, 1);
+    ctx->pending->client = vd_client_ref(ctx->client);
+    ctx->pending->call = *ctx->call;
+    return ctx->pending;
+}
+
+void
+vd_pending_reply_ok(VdPendingReply *p, GByteArray *ret)
+{
+    g_autoptr(GByteArray) empty = g_byte_array_new();
+
+    send_reply(p->client, &p->call, VD_RPC_OK, ret ? ret : empty);
+    vd_client_unref(p->client);
+    g_free(p);
+}
+
+void
+vd_pending_reply_error(VdPendingReply *p, const GError *err)
+{
+    send_error(p->client, &p->call, err);
+    vd_client_unref(p->client);
+    g_free(p);
 }
 
 gboolean

@@ -17,12 +17,17 @@
 #include <stdbool.h>
 #include <glib.h>
 
+#include "common/rpc/message.h"
 #include "common/rpc/xdr-codec.h"
 #include "daemon/client.h"
+
+typedef struct VdPendingReply VdPendingReply;
 
 typedef struct {
     VdDaemon *daemon;
     VdClient *client;
+    const VdRpcHeader *call;    /* the call being handled */
+    VdPendingReply *pending;    /* set by vd_call_defer() */
 } VdCallCtx;
 
 typedef gboolean (*VdProcFunc)(VdCallCtx *ctx, VdXdrReader *args,
@@ -43,12 +48,25 @@ typedef struct {
 /* The tables, each ending with a zeroed entry. */
 extern const VdProcDef vd_connect_procs[];
 extern const VdProcDef vd_domain_procs[];
+extern const VdProcDef vd_lifecycle_procs[];
+extern const VdProcDef vd_stats_procs[];
 extern const VdProcDef vd_vdisk_procs[];
 
 /* Handle one message (header and payload, without the length word).
  * False when the connection must be closed: the peer broke the protocol
  * in a way no reply can express. */
 bool vd_dispatch_message(VdClient *client, const guint8 *data, gsize len);
+
+/*
+ * For a handler whose work ends later (stopping disks waits for their I/O):
+ * after vd_dispatch_args_end(), take the reply's token and return TRUE
+ * without a payload; the main loop keeps serving meanwhile. Exactly one
+ * of the two completions below must follow; it frees the token. A reply
+ * to a client that has gone away is dropped.
+ */
+VdPendingReply *vd_call_defer(VdCallCtx *ctx);
+void vd_pending_reply_ok(VdPendingReply *p, GByteArray *ret);
+void vd_pending_reply_error(VdPendingReply *p, const GError *err);
 
 /* True when the arguments were decoded whole; else a VIR_ERR_RPC error. */
 gboolean vd_dispatch_args_end(VdXdrReader *args, GError **error);

@@ -13,8 +13,11 @@
 
 #include "common/conf/domain-conf.h"
 
+typedef struct VdDomainRun VdDomainRun;
+
 typedef struct {
     VdDomainDef *def;   /* the persistent definition */
+    VdDomainRun *run;   /* disks and exports while running, else NULL */
     int state;          /* VD_DOMAIN_* of common/rpc/protocol.h */
     int reason;
     int id;             /* -1 while inactive */

@@ -10,8 +10,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <glib-unix.h>
+#include <glib/gstdio.h>
 
 #include "daemon/daemon.h"
+#include "daemon/domain-runtime.h"
 #include "daemon/domain-store.h"
 #include "daemon/server.h"
 
@@ -54,14 +56,52 @@ log_to_stderr(const char *domain, GLogLevelFlags level, const char *message,
     fprintf(stderr, "vdiskd[%d]: %s: %s\n", (int)getpid(), what, message);
 }
 
+static void
+all_domains_stopped(gpointer data)
+{
+    VdDaemon *daemon = data;
+
+    g_main_loop_quit(daemon->loop);
+}
+
+/* SIGTERM: every running domain is shut down cleanly (its writes made
+ * durable) before the daemon exits. */
 static gboolean
 on_quit_signal(gpointer data)
 {
     VdDaemon *daemon = data;
+    static bool quitting;
 
+    if (quitting)
+        return G_SOURCE_CONTINUE;
+    quitting = true;
     g_message("shutting down");
-    g_main_loop_quit(daemon->loop);
+    vd_domain_run_stop_all(daemon, all_domains_stopped, daemon);
     return G_SOURCE_CONTINUE;
+}
+
+/* Sockets of the NBD exports that a killed daemon left behind: their
+ * domains are shut off now. */
+static void
+remove_stale_exports(VdDaemon *daemon)
+{
+    g_autofree char *nbd = g_build_filename(
+        vd_state_dir_run_dir(daemon->state), "nbd", NULL);
+    g_autoptr(GDir) dir = g_dir_open(nbd, 0, NULL);
+    const char *name;
+
+    while (dir && (name = g_dir_read_name(dir))) {
+        g_autofree char *sub = g_build_filename(nbd, name, NULL);
+        g_autoptr(GDir) d = g_dir_open(sub, 0, NULL);
+        const char *sock;
+
+        while (d && (sock = g_dir_read_name(d))) {
+            g_autofree char *path = g_build_filename(sub, sock, NULL);
+
+            g_unlink(path);
+        }
+        g_rmdir(sub);
+    }
 }
 
 static int
@@ -76,6 +116,7 @@ run(VdDaemon *daemon)
         g_printerr("vdiskd: %s\n", error->message);
         return EXIT_FAILURE;
     }
+    remove_stale_exports(daemon);
     daemon->domains = vd_domain_registry_new();
     if (!vd_domain_store_load(daemon, &error)) {
         g_printerr("vdiskd: %s\n", error->message);
@@ -133,6 +174,8 @@ main(int argc, char **argv)
     status = run(&daemon);
 
     vd_server_free(daemon.server);
+    if (daemon.iothreads)
+        g_ptr_array_unref(daemon.iothreads);
     vd_domain_registry_free(daemon.domains);
     vd_state_dir_close(daemon.state);
     g_main_loop_unref(daemon.loop);

@@ -45,6 +45,7 @@ struct VdDisk {
     VdRequestQueue failed;       /* stopped on their error, for retry */
     GQueue drain_waiters;        /* Waiter *, run when in_flight is 0 */
     bool failed_reported;
+    bool aborting;               /* destroy: fail instead of holding */
 
     atomic_bool stopped;         /* written in the I/O thread */
 
@@ -203,11 +204,34 @@ vd_disk_submit(VdDisk *d, VdRequest *req)
         vd_request_complete(req, 0);
         return;
     }
+    if (d->aborting) {
+        vd_request_complete(req, -ESHUTDOWN);
+        return;
+    }
     if (gate_closed(d)) {
         vd_request_queue_push(&d->held, req);
         return;
     }
     dispatch(d, req);
+}
+
+static void
+abort_step(void *data)
+{
+    VdDisk *d = data;
+    VdRequest *req;
+
+    d->aborting = true;
+    while ((req = vd_request_queue_pop(&d->failed)))
+        vd_request_complete(req, -ESHUTDOWN);
+    while ((req = vd_request_queue_pop(&d->held)))
+        vd_request_complete(req, -ESHUTDOWN);
+}
+
+void
+vd_disk_abort(VdDisk *d)
+{
+    vd_iothread_run_sync(d->thread, abort_step, d);
 }
 
 static void

@@ -174,6 +174,14 @@ void vd_disk_retry(VdDisk *d);
  */
 void vd_disk_flush(VdDisk *d, VdDiskResultFn done, void *data);
 
+/*
+ * What destroy does first: every request the disk holds (behind the gate,
+ * or stopped on an error) and every later one completes with -ESHUTDOWN,
+ * so that the export can shut down without waiting for them. Requests
+ * already in the engine finish normally. Control plane; blocks briefly.
+ */
+void vd_disk_abort(VdDisk *d);
+
 /* Where STOPPED and FAILED events go (main loop). NULL: nowhere. */
 void vd_disk_set_event_handler(VdDisk *d, VdDiskEventFn fn, void *data);
 

@@ -46,8 +46,12 @@ enum {
     VD_PROC_DOMAIN_LOOKUP_BY_ID = 22,
     VD_PROC_DOMAIN_LOOKUP_BY_NAME = 23,
     VD_PROC_DOMAIN_LOOKUP_BY_UUID = 24,
+    VD_PROC_DOMAIN_RESUME = 28,
+    VD_PROC_DOMAIN_SHUTDOWN = 33,
+    VD_PROC_DOMAIN_SUSPEND = 34,
     VD_PROC_DOMAIN_UNDEFINE = 35,
     VD_PROC_CONNECT_GET_HOSTNAME = 59,
+    VD_PROC_DOMAIN_BLOCK_STATS = 64,
     VD_PROC_CONNECT_SUPPORTS_FEATURE = 60,
     VD_PROC_AUTH_LIST = 66,
     VD_PROC_CONNECT_GET_URI = 110,
@@ -56,9 +60,14 @@ enum {
     VD_PROC_DOMAIN_IS_PERSISTENT = 151,
     VD_PROC_CONNECT_GET_LIB_VERSION = 157,
     VD_PROC_DOMAIN_HAS_MANAGED_SAVE_IMAGE = 183,
+    VD_PROC_DOMAIN_GET_BLOCK_INFO = 194,
+    VD_PROC_DOMAIN_CREATE_WITH_FLAGS = 196,
     VD_PROC_DOMAIN_SNAPSHOT_NUM = 187,
     VD_PROC_DOMAIN_GET_STATE = 212,
     VD_PROC_DOMAIN_UNDEFINE_FLAGS = 231,
+    VD_PROC_DOMAIN_DESTROY_FLAGS = 234,
+    VD_PROC_DOMAIN_BLOCK_STATS_FLAGS = 243,
+    VD_PROC_DOMAIN_SHUTDOWN_FLAGS = 258,
     VD_PROC_CONNECT_LIST_ALL_DOMAINS = 273,
     VD_PROC_DOMAIN_DEFINE_XML_FLAGS = 350,
     VD_PROC_CONNECT_REGISTER_CLOSE_CALLBACK = 360,
@@ -79,6 +88,14 @@ enum {
     /* The migration safety check: remote_nonnull_domain -> void, or
      * VIR_ERR_MIGRATE_UNSAFE naming the disk. */
     VD_VPROC_DOMAIN_MIGRATE_CHECK = 4,
+    /* Statistics beyond libvirt's, per running disk: remote_nonnull_domain,
+     * string path ("" for every disk) -> count, then per disk: string
+     * target, and for each VdReqType (VD_REQ_N_TYPES of them): hyper ops,
+     * bytes, total_ns, errors, in_flight, p50_ns, p99_ns, p999_ns. */
+    VD_VPROC_DOMAIN_BLOCK_STATS_EXT = 5,
+    /* Where guests reach the running disks: remote_nonnull_domain ->
+     * count, then per disk: string target, string uri. */
+    VD_VPROC_DOMAIN_NBD_URIS = 6,
 };
 
 #define VD_EXPLAIN_JSON 1u
@@ -90,6 +107,11 @@ enum {
     VD_FEATURE_REMOTE_EVENT_CALLBACK = 14,
     VD_FEATURE_REMOTE_CLOSE_CALLBACK = 15,
 };
+
+/* virDomainCreateFlags, virDomainDestroyFlags, virTypedParameterFlags. */
+#define VD_START_PAUSED 1u
+#define VD_DESTROY_GRACEFUL 1u
+#define VD_TYPED_PARAM_STRING_OKAY 4u
 
 /* virConnectOpen flags. */
 #define VD_CONNECT_RO 1u

@@ -6,10 +6,12 @@ TESTS += \
 	tests/daemon/test-bad-input.sh \
 	tests/daemon/test-libvirt-api.sh \
 	tests/daemon/test-policy-rpc.sh \
-	tests/daemon/test-python-libvirt.sh
+	tests/daemon/test-python-libvirt.sh \
+	tests/daemon/test-lifecycle.sh
 EXTRA_DIST += \
 	tests/daemon/lib.sh \
-	tests/daemon/domain-vm1.xml \
+	tests/daemon/domain-vm1.xml tests/daemon/domain-two-disks.xml.in \
+	tests/daemon/nbd-guest.py tests/daemon/test-lifecycle.sh \
 	tests/daemon/rpc_client.py \
 	tests/daemon/test-bad-input.py tests/daemon/test-python-libvirt.py \
 	tests/daemon/test-virsh.sh tests/daemon/test-state.sh \
