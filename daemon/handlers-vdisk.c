@@ -11,6 +11,7 @@
 #include "common/util/error.h"
 #include "daemon/call-args.h"
 #include "daemon/dispatch.h"
+#include "daemon/domain-runtime.h"
 #include "daemon/domain-store.h"
 #include "drivers/driver.h"
 
@@ -79,6 +80,94 @@ proc_migrate_check(VdCallCtx *ctx, VdXdrReader *args, GByteArray *ret,
     return vd_driver_migrate_check(obj->def, error);
 }
 
+static void
+put_stats_ext(GByteArray *ret, const char *target, VdDisk *disk)
+{
+    VdBlockStats s;
+
+    vd_disk_get_stats(disk, &s);
+    vd_xdr_put_string(ret, target);
+    for (int k = 0; k < VD_REQ_N_TYPES; k++) {
+        const VdBlockStatsKind *kind = &s.kind[k];
+
+        vd_xdr_put_u64(ret, kind->ops);
+        vd_xdr_put_u64(ret, kind->bytes);
+        vd_xdr_put_u64(ret, kind->total_ns);
+        vd_xdr_put_u64(ret, kind->errors);
+        vd_xdr_put_u64(ret, kind->in_flight);
+        vd_xdr_put_u64(ret, kind->p50_ns);
+        vd_xdr_put_u64(ret, kind->p99_ns);
+        vd_xdr_put_u64(ret, kind->p999_ns);
+    }
+}
+
+static gboolean
+proc_block_stats_ext(VdCallCtx *ctx, VdXdrReader *args, GByteArray *ret,
+                     GError **error)
+{
+    VdDomainObj *obj = vd_call_get_domain(ctx, args, error);
+    g_autofree char *path = vd_xdr_get_string(args, VD_REMOTE_STRING_MAX);
+    guint count;
+
+    if (!obj || !vd_dispatch_args_end(args, error))
+        return FALSE;
+    count = vd_domain_run_disk_count(obj);
+    if (count == 0) {
+        g_set_error(error, VD_ERROR_DOMAIN, VD_ERR_OPERATION_INVALID,
+                    "Requested operation is not valid: domain '%s' is not "
+                    "running", obj->def->name);
+        return FALSE;
+    }
+    if (*path) {
+        VdDisk *disk = vd_domain_run_find_disk(obj, path);
+        VdDiskDef *def = vd_domain_def_find_disk(obj->def, path);
+
+        if (!disk || !def) {
+            g_set_error(error, VD_ERROR_DOMAIN, VD_ERR_INVALID_ARG,
+                        "invalid argument: invalid path: %s not assigned to "
+                        "domain '%s'", path, obj->def->name);
+            return FALSE;
+        }
+        vd_xdr_put_u32(ret, 1);
+        put_stats_ext(ret, def->target_dev, disk);
+        return TRUE;
+    }
+    vd_xdr_put_u32(ret, count);
+    for (guint i = 0; i < count; i++) {
+        VdRunDiskInfo info;
+
+        vd_domain_run_disk_info(obj, i, &info);
+        put_stats_ext(ret, info.target, info.disk);
+    }
+    return TRUE;
+}
+
+static gboolean
+proc_nbd_uris(VdCallCtx *ctx, VdXdrReader *args, GByteArray *ret,
+              GError **error)
+{
+    VdDomainObj *obj = vd_call_get_domain(ctx, args, error);
+    guint count;
+
+    if (!obj || !vd_dispatch_args_end(args, error))
+        return FALSE;
+    count = vd_domain_run_disk_count(obj);
+    vd_xdr_put_u32(ret, count);
+    for (guint i = 0; i < count; i++) {
+        VdRunDiskInfo info;
+        g_autofree char *uri = NULL;
+
+        vd_domain_run_disk_info(obj, i, &info);
+        /* The export name is the target; the socket path goes in the
+         * query, as libnbd and QEMU spell NBD over unix sockets. */
+        uri = g_strdup_printf("nbd+unix:///%s?socket=%s", info.target,
+                              info.socket_path);
+        vd_xdr_put_string(ret, info.target);
+        vd_xdr_put_string(ret, uri);
+    }
+    return TRUE;
+}
+
 const VdProcDef vd_vdisk_procs[] = {
     { VD_VPROC_DAEMON_INFO, "vdDaemonInfo", proc_daemon_info, 0 },
     { VD_VPROC_DOMAIN_DEFINE, "vdDomainDefine", proc_define,
@@ -86,5 +175,8 @@ const VdProcDef vd_vdisk_procs[] = {
     { VD_VPROC_DOMAIN_EXPLAIN, "vdDomainExplain", proc_explain, 0 },
     { VD_VPROC_DOMAIN_MIGRATE_CHECK, "vdDomainMigrateCheck",
       proc_migrate_check, 0 },
+    { VD_VPROC_DOMAIN_BLOCK_STATS_EXT, "vdDomainBlockStatsExt",
+      proc_block_stats_ext, 0 },
+    { VD_VPROC_DOMAIN_NBD_URIS, "vdDomainNbdUris", proc_nbd_uris, 0 },
     { 0, NULL, NULL, 0 },
 };
