@@ -17,3 +17,4 @@ include tests/rpc/local.mk
 include tests/conf/local.mk
 include tests/drivers/local.mk
 include tests/daemon/local.mk
+include tests/storage/local.mk
