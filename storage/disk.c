@@ -491,8 +491,8 @@ check_config(const VdDiskConfig *cfg, GError **err)
     if (cfg->io == VD_IO_NATIVE && !vd_cache_mode_direct(cfg->cache)) {
         g_set_error(err, VD_ERROR_STORAGE, VD_ERR_CONFIG_UNSUPPORTED,
                     "disk '%s': io='native' needs cache='none' or "
-                    "'directsync' (with cache='%s' Linux AIO would block)",
-                    cfg->path, vd_cache_mode_to_string(cfg->cache));
+                    "'directsync': on buffered files Linux AIO blocks",
+                    cfg->path);
         return false;
     }
     if (cfg->error_policy == VD_ERROR_POLICY_IGNORE) {

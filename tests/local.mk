@@ -18,4 +18,5 @@ include tests/conf/local.mk
 include tests/drivers/local.mk
 include tests/daemon/local.mk
 include tests/client/local.mk
+include tests/storage/local.mk
 include tests/storage/export/local.mk
