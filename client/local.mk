@@ -1,2 +1,21 @@
+# libvdisk: the RPC client library; vdisk: the CLI built on it.
 noinst_LIBRARIES += libvdisk.a
-libvdisk_a_SOURCES =
+libvdisk_a_SOURCES = \
+	client/libvdisk.h client/libvdisk-private.h \
+	client/libvdisk-uri.c \
+	client/libvdisk-transport.c \
+	client/libvdisk-connect.c \
+	client/libvdisk-domain.c \
+	client/libvdisk-helpers.c
+
+bin_PROGRAMS += vdisk
+vdisk_SOURCES = \
+	client/cli/vdisk.c \
+	client/cli/commands.h \
+	client/cli/cmd-query.c \
+	client/cli/cmd-domain.c \
+	client/cli/cmd-host.c \
+	client/cli/cmd-help.c \
+	client/cli/domain-arg.c \
+	client/cli/output.c client/cli/output.h
+vdisk_LDADD = libvdisk.a libvdrpc.a libvdutil.a $(GLIB_LIBS)

@@ -6,6 +6,7 @@
 #include "common/rpc/protocol.h"
 #include "common/util/error.h"
 #include "daemon/domain-store.h"
+#include "drivers/driver.h"
 
 static gboolean
 persist(VdDaemon *daemon, const VdDomainDef *def, GError **error)
@@ -22,12 +23,28 @@ vd_domain_store_define(VdDaemon *daemon, const char *xml, unsigned flags,
                        GPtrArray **warnings, GError **error)
 {
     g_autoptr(VdDomainDef) def = vd_domain_def_parse(xml, strlen(xml), error);
+    g_autoptr(GPtrArray) decisions = NULL;
     VdDomainObj *existing = NULL;
 
     if (warnings)
         *warnings = g_ptr_array_new_with_free_func(g_free);
     if (!def)
         return NULL;
+    /* The policy fills the safe defaults into what gets stored, or refuses
+     * an unsafe combination, before anything is written. */
+    decisions = vd_driver_define(def, (flags & VD_DEFINE_UNSAFE)
+                                      ? VD_DRIVER_DEFINE_UNSAFE : 0, error);
+    if (!decisions)
+        return NULL;
+    for (guint i = 0; warnings && i < decisions->len; i++) {
+        const VdDecision *d = decisions->pdata[i];
+
+        if (d->severity != VD_DECISION_INFO)
+            g_ptr_array_add(*warnings, g_strdup_printf(
+                "%s: disk %s: %s (%s): %s",
+                vd_decision_severity_to_string(d->severity),
+                d->disk, d->what, d->rule, d->reason));
+    }
     if (!vd_domain_registry_check_define(daemon->domains, def, &existing, error))
         return NULL;
     if (!persist(daemon, def, error))

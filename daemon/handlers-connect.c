@@ -5,11 +5,13 @@
  */
 #include "config.h"
 
-#include <unistd.h>
+#include <string.h>
+
 
 #include "common/rpc/protocol.h"
 #include "common/util/error.h"
 #include "daemon/dispatch.h"
+#include "drivers/driver.h"
 
 /* What CONNECT_GET_TYPE answers; virsh prints it as the hypervisor. */
 #define VD_CONNECT_TYPE "vdisk"
@@ -136,6 +138,43 @@ proc_get_uri(VdCallCtx *ctx, VdXdrReader *args, GByteArray *ret, GError **error)
     return TRUE;
 }
 
+/* Where the disks of a domain will be exported; the native configuration
+ * points the hypervisor there. */
+static char *
+nbd_socket_for(VdCallCtx *ctx, const VdDomainDef *def)
+{
+    char uuidstr[VD_UUID_STRING_LEN];
+
+    vd_uuid_format(def->uuid, uuidstr);
+    return g_strdup_printf("%s/nbd-%s.sock",
+                           vd_state_dir_run_dir(ctx->daemon->state), uuidstr);
+}
+
+static gboolean
+proc_xml_to_native(VdCallCtx *ctx, VdXdrReader *args, GByteArray *ret,
+                   GError **error)
+{
+    g_autofree char *format = vd_xdr_get_string(args, VD_REMOTE_STRING_MAX);
+    g_autofree char *xml = vd_xdr_get_string(args, VD_REMOTE_STRING_MAX);
+    unsigned flags = vd_xdr_get_u32(args);
+    g_autoptr(VdDomainDef) def = NULL;
+    g_autofree char *socket = NULL;
+    g_autofree char *native = NULL;
+
+    if (!vd_dispatch_args_end(args, error) ||
+        !vd_dispatch_check_flags(flags, 0, "virConnectDomainXMLToNative", error))
+        return FALSE;
+    def = vd_domain_def_parse(xml, strlen(xml), error);
+    if (!def)
+        return FALSE;
+    socket = nbd_socket_for(ctx, def);
+    native = vd_driver_to_native(def, format, socket, error);
+    if (!native)
+        return FALSE;
+    vd_xdr_put_string(ret, native);
+    return TRUE;
+}
+
 const VdProcDef vd_connect_procs[] = {
     { VD_PROC_AUTH_LIST, "virConnectOpen", proc_auth_list,
       VD_PROC_FLAG_BEFORE_OPEN },
@@ -151,23 +190,8 @@ const VdProcDef vd_connect_procs[] = {
     { VD_PROC_CONNECT_GET_HOSTNAME, "virConnectGetHostname",
       proc_get_hostname, 0 },
     { VD_PROC_CONNECT_GET_URI, "virConnectGetURI", proc_get_uri, 0 },
-    { 0, NULL, NULL, 0 },
-};
-
-/* vdisk's own program: the daemon's identity, for `vdisk version`. */
-static gboolean
-proc_daemon_info(VdCallCtx *ctx, VdXdrReader *args, GByteArray *ret,
-                 GError **error)
-{
-    if (!vd_dispatch_args_end(args, error))
-        return FALSE;
-    vd_xdr_put_string(ret, PACKAGE_VERSION);
-    vd_xdr_put_string(ret, vd_state_dir_path(ctx->daemon->state));
-    vd_xdr_put_i64(ret, getpid());
-    return TRUE;
-}
-
-const VdProcDef vd_vdisk_procs[] = {
-    { VD_VPROC_DAEMON_INFO, "vdDaemonInfo", proc_daemon_info, 0 },
+    /* libvirt refuses it on read-only connections; so do we. */
+    { VD_PROC_CONNECT_DOMAIN_XML_TO_NATIVE, "virConnectDomainXMLToNative",
+      proc_xml_to_native, VD_PROC_FLAG_MUTATES },
     { 0, NULL, NULL, 0 },
 };

@@ -9,47 +9,10 @@
 #include "common/rpc/protocol.h"
 #include "common/rpc/remote-types.h"
 #include "common/util/error.h"
+#include "daemon/call-args.h"
 #include "daemon/dispatch.h"
 #include "daemon/domain-resources.h"
 #include "daemon/domain-store.h"
-
-static void
-put_domain(GByteArray *ret, const VdDomainObj *obj)
-{
-    vd_remote_domain_put(ret, obj->def->name, obj->def->uuid, obj->id);
-}
-
-static VdDomainObj *
-no_domain(GError **error, const char *what, const char *value)
-{
-    g_set_error(error, VD_ERROR_DOMAIN, VD_ERR_NO_DOMAIN,
-                "Domain not found: no domain with matching %s '%s'", what, value);
-    return NULL;
-}
-
-/* Read a remote_nonnull_domain argument and find it by uuid, as libvirt's
- * drivers do. Only looks: safe before vd_dispatch_args_end(). */
-static VdDomainObj *
-get_domain_arg(VdCallCtx *ctx, VdXdrReader *args, GError **error)
-{
-    VdRemoteDomain dom = { 0 };
-    VdDomainObj *obj;
-    char uuidstr[VD_UUID_STRING_LEN];
-
-    vd_remote_domain_get(args, &dom);
-    if (!vd_xdr_reader_ok(args)) {
-        vd_remote_domain_clear(&dom);
-        vd_dispatch_args_end(args, error);
-        return NULL;
-    }
-    obj = vd_domain_registry_find_uuid(ctx->daemon->domains, dom.uuid);
-    if (!obj) {
-        vd_uuid_format(dom.uuid, uuidstr);
-        no_domain(error, "uuid", uuidstr);
-    }
-    vd_remote_domain_clear(&dom);
-    return obj;
-}
 
 static gboolean
 proc_lookup_by_name(VdCallCtx *ctx, VdXdrReader *args, GByteArray *ret,
@@ -62,8 +25,8 @@ proc_lookup_by_name(VdCallCtx *ctx, VdXdrReader *args, GByteArray *ret,
         return FALSE;
     obj = vd_domain_registry_find_name(ctx->daemon->domains, name);
     if (!obj)
-        return no_domain(error, "name", name) != NULL;
-    put_domain(ret, obj);
+        return vd_call_no_domain(error, "name", name);
+    vd_call_put_domain(ret, obj);
     return TRUE;
 }
 
@@ -81,9 +44,9 @@ proc_lookup_by_uuid(VdCallCtx *ctx, VdXdrReader *args, GByteArray *ret,
     obj = vd_domain_registry_find_uuid(ctx->daemon->domains, uuid);
     if (!obj) {
         vd_uuid_format(uuid, uuidstr);
-        return no_domain(error, "uuid", uuidstr) != NULL;
+        return vd_call_no_domain(error, "uuid", uuidstr);
     }
-    put_domain(ret, obj);
+    vd_call_put_domain(ret, obj);
     return TRUE;
 }
 
@@ -100,9 +63,9 @@ proc_lookup_by_id(VdCallCtx *ctx, VdXdrReader *args, GByteArray *ret,
     obj = vd_domain_registry_find_id(ctx->daemon->domains, id);
     if (!obj) {
         g_snprintf(idstr, sizeof(idstr), "%d", id);
-        return no_domain(error, "id", idstr) != NULL;
+        return vd_call_no_domain(error, "id", idstr);
     }
-    put_domain(ret, obj);
+    vd_call_put_domain(ret, obj);
     return TRUE;
 }
 
@@ -152,7 +115,7 @@ proc_list_all(VdCallCtx *ctx, VdXdrReader *args, GByteArray *ret, GError **error
     if (need_results) {
         vd_xdr_put_u32(ret, match->len);
         for (guint i = 0; i < match->len; i++)
-            put_domain(ret, match->pdata[i]);
+            vd_call_put_domain(ret, match->pdata[i]);
     } else {
         vd_xdr_put_u32(ret, 0);
     }
@@ -169,7 +132,7 @@ define_xml(VdCallCtx *ctx, const char *xml, unsigned flags, GByteArray *ret,
 
     if (!obj)
         return FALSE;
-    put_domain(ret, obj);
+    vd_call_put_domain(ret, obj);
     return TRUE;
 }
 
@@ -201,7 +164,7 @@ proc_define_xml_flags(VdCallCtx *ctx, VdXdrReader *args, GByteArray *ret,
 static gboolean
 undefine(VdCallCtx *ctx, VdXdrReader *args, bool with_flags, GError **error)
 {
-    VdDomainObj *obj = get_domain_arg(ctx, args, error);
+    VdDomainObj *obj = vd_call_get_domain(ctx, args, error);
     unsigned flags = with_flags ? vd_xdr_get_u32(args) : 0;
     const unsigned known = VD_UNDEFINE_MANAGED_SAVE |
         VD_UNDEFINE_SNAPSHOTS_METADATA | VD_UNDEFINE_NVRAM |
@@ -230,7 +193,7 @@ static gboolean
 proc_get_xml_desc(VdCallCtx *ctx, VdXdrReader *args, GByteArray *ret,
                   GError **error)
 {
-    VdDomainObj *obj = get_domain_arg(ctx, args, error);
+    VdDomainObj *obj = vd_call_get_domain(ctx, args, error);
     unsigned flags = vd_xdr_get_u32(args);
     g_autofree char *xml = NULL;
 
@@ -246,7 +209,7 @@ proc_get_xml_desc(VdCallCtx *ctx, VdXdrReader *args, GByteArray *ret,
 static gboolean
 proc_get_info(VdCallCtx *ctx, VdXdrReader *args, GByteArray *ret, GError **error)
 {
-    VdDomainObj *obj = get_domain_arg(ctx, args, error);
+    VdDomainObj *obj = vd_call_get_domain(ctx, args, error);
     VdDomainResources res;
 
     if (!obj || !vd_dispatch_args_end(args, error))
@@ -264,7 +227,7 @@ static gboolean
 proc_get_state(VdCallCtx *ctx, VdXdrReader *args, GByteArray *ret,
                GError **error)
 {
-    VdDomainObj *obj = get_domain_arg(ctx, args, error);
+    VdDomainObj *obj = vd_call_get_domain(ctx, args, error);
     unsigned flags = vd_xdr_get_u32(args);
 
     if (!obj || !vd_dispatch_args_end(args, error) ||
@@ -279,7 +242,7 @@ static gboolean
 proc_get_os_type(VdCallCtx *ctx, VdXdrReader *args, GByteArray *ret,
                  GError **error)
 {
-    VdDomainObj *obj = get_domain_arg(ctx, args, error);
+    VdDomainObj *obj = vd_call_get_domain(ctx, args, error);
 
     if (!obj || !vd_dispatch_args_end(args, error))
         return FALSE;
@@ -292,7 +255,7 @@ static gboolean
 answer_int(VdCallCtx *ctx, VdXdrReader *args, bool with_flags, GByteArray *ret,
            int (*answer)(const VdDomainObj *), GError **error)
 {
-    VdDomainObj *obj = get_domain_arg(ctx, args, error);
+    VdDomainObj *obj = vd_call_get_domain(ctx, args, error);
 
     if (with_flags)
         (void)vd_xdr_get_u32(args);

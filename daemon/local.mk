@@ -5,6 +5,7 @@ libvddaemon_a_SOURCES = \
 	daemon/server.c daemon/server.h \
 	daemon/dispatch.c daemon/dispatch.h \
 	daemon/handlers-connect.c daemon/handlers-domain.c \
+	daemon/handlers-vdisk.c daemon/call-args.c daemon/call-args.h \
 	daemon/domain-registry.c daemon/domain-registry.h \
 	daemon/domain-resources.c daemon/domain-resources.h \
 	daemon/domain-store.c daemon/domain-store.h \

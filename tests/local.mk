@@ -17,4 +17,5 @@ include tests/rpc/local.mk
 include tests/conf/local.mk
 include tests/drivers/local.mk
 include tests/daemon/local.mk
+include tests/client/local.mk
 include tests/storage/export/local.mk

@@ -70,9 +70,19 @@ typedef enum {
 typedef struct VdBackingDef VdBackingDef;
 struct VdBackingDef {
     VdDiskType type;
-    char *format;         /* <format type=...>, NULL if absent */
+    char *format;         /* <format type=...>, required as libvirt does */
     char *source;         /* file or dev */
     VdBackingDef *next;   /* nested <backingStore>, NULL at the end */
+    bool next_none;       /* an empty nested <backingStore/>: the chain
+                           * ends here, and says so */
+
+    /*
+     * Kept verbatim (see VdDiskDef): attributes and unknown children of
+     * <backingStore> (index=...), attributes and children of its <source>
+     * other than file or dev. NULL when there are none.
+     */
+    xmlNodePtr extras;
+    xmlNodePtr source_extras;
 };
 
 typedef struct {
@@ -103,12 +113,26 @@ typedef struct {
      * <driver> it does not know, children of <disk> it does not know
      * (<address>, <alias>, <boot>, <iotune>, ...). Holder elements in the
      * domain's extras document; NULL when there are none.
+     * driver_attrs also holds children of <driver> (<metadata_cache>);
+     * source_extras and target_extras hold the other attributes and the
+     * children of <source> (index, startupPolicy, <seclabel>) and of
+     * <target> (tray, removable), as libvirt's live XML carries them.
      */
     xmlNodePtr disk_attrs;
     xmlNodePtr driver_attrs;
     xmlNodePtr disk_extras;
+    xmlNodePtr source_extras;
+    xmlNodePtr target_extras;
 } VdDiskDef;
 
+/*
+ * Frees a disk and unlinks its holders from the domain's extras document
+ * (so a disk can be dropped from a live definition). NULL is fine.
+ */
+void vd_disk_def_free(VdDiskDef *disk);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VdDiskDef, vd_disk_def_free)
+
+/* XML names; _DEFAULT members give "default", out-of-range values NULL. */
 const char *vd_disk_type_to_string(VdDiskType v);
 const char *vd_disk_device_to_string(VdDiskDevice v);
 const char *vd_cache_mode_to_string(VdCacheMode v);
@@ -118,8 +142,12 @@ const char *vd_error_policy_to_string(VdErrorPolicy v);
 const char *vd_disk_bus_to_string(VdDiskBus v);
 
 /* -1 when the string names no value; "default" is not accepted. */
+int vd_disk_type_from_string(const char *s);
+int vd_disk_device_from_string(const char *s);
 int vd_cache_mode_from_string(const char *s);
 int vd_io_mode_from_string(const char *s);
+int vd_discard_mode_from_string(const char *s);
+int vd_error_policy_from_string(const char *s);
 int vd_disk_bus_from_string(const char *s);
 
 #endif /* VD_CONF_DISK_CONF_H */

@@ -43,7 +43,7 @@ typedef struct {
     VdDomainType type;
     char *name;
     unsigned char uuid[VD_UUID_LEN];
-    VdOsType os_type;
+    VdOsType os_type;          /* format writes it into the kept <os> */
 
     VdDiskDef **disks;         /* in document order */
     size_t ndisks;
@@ -57,9 +57,18 @@ typedef struct {
     xmlDocPtr extras_doc;
     xmlNodePtr domain_extras;   /* a holder element; its children */
     xmlNodePtr devices_extras;  /* a holder element; its children */
-    xmlNodePtr domain_attrs;    /* a holder element; its attributes */
+    /*
+     * A holder element; its attributes and the namespace declarations of
+     * <domain> (xmlns:qemu=...). It is the extras document's root: every
+     * other holder, the disks' included, sits under it (see xml-kept.h).
+     */
+    xmlNodePtr domain_attrs;
 } VdDomainDef;
 
+/*
+ * An empty definition: kvm, hvm, no name, a zero uuid, no disks, and
+ * empty holders for kept XML. Set at least the name before formatting.
+ */
 VdDomainDef *vd_domain_def_new(void);
 void vd_domain_def_free(VdDomainDef *def);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VdDomainDef, vd_domain_def_free)
@@ -79,9 +88,12 @@ char *vd_domain_def_format(const VdDomainDef *def);
 /* A deep copy. */
 VdDomainDef *vd_domain_def_copy(const VdDomainDef *def);
 
-/* Names of enum values as they appear in XML. */
+/* Names of enum values as they appear in XML; NULL when out of range. */
 const char *vd_domain_type_to_string(VdDomainType type);
 const char *vd_os_type_to_string(VdOsType type);
+/* The enum value a name stands for, or -1. */
+int vd_domain_type_from_string(const char *s);
+int vd_os_type_from_string(const char *s);
 
 /* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" into buf (VD_UUID_STRING_LEN). */
 void vd_uuid_format(const unsigned char uuid[VD_UUID_LEN], char *buf);

@@ -51,6 +51,7 @@ enum {
     VD_PROC_CONNECT_SUPPORTS_FEATURE = 60,
     VD_PROC_AUTH_LIST = 66,
     VD_PROC_CONNECT_GET_URI = 110,
+    VD_PROC_CONNECT_DOMAIN_XML_TO_NATIVE = 136,
     VD_PROC_DOMAIN_IS_ACTIVE = 150,
     VD_PROC_DOMAIN_IS_PERSISTENT = 151,
     VD_PROC_CONNECT_GET_LIB_VERSION = 157,
@@ -66,9 +67,21 @@ enum {
 
 /* vdisk's own procedures (program VD_VDISK_PROGRAM). */
 enum {
-    /* The daemon's identity: version string, state directory, pid. */
+    /* The daemon's identity: void -> string version, string state_dir,
+     * hyper pid. */
     VD_VPROC_DAEMON_INFO = 1,
+    /* Define and hear the policy's warnings: string xml, uint flags ->
+     * remote_nonnull_domain, string warnings<VD_REMOTE_STRING_LIST_MAX>. */
+    VD_VPROC_DOMAIN_DEFINE = 2,
+    /* Every decision of the policy for a domain: remote_nonnull_domain,
+     * uint flags (VD_EXPLAIN_JSON) -> string text. */
+    VD_VPROC_DOMAIN_EXPLAIN = 3,
+    /* The migration safety check: remote_nonnull_domain -> void, or
+     * VIR_ERR_MIGRATE_UNSAFE naming the disk. */
+    VD_VPROC_DOMAIN_MIGRATE_CHECK = 4,
 };
+
+#define VD_EXPLAIN_JSON 1u
 
 /* virDrvFeature numbers asked through CONNECT_SUPPORTS_FEATURE. */
 enum {

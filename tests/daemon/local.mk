@@ -4,14 +4,18 @@ TESTS += \
 	tests/daemon/test-virsh.sh \
 	tests/daemon/test-state.sh \
 	tests/daemon/test-bad-input.sh \
-	tests/daemon/test-libvirt-api.sh
+	tests/daemon/test-libvirt-api.sh \
+	tests/daemon/test-policy-rpc.sh \
+	tests/daemon/test-python-libvirt.sh
 EXTRA_DIST += \
 	tests/daemon/lib.sh \
 	tests/daemon/domain-vm1.xml \
 	tests/daemon/rpc_client.py \
-	tests/daemon/test-bad-input.py \
+	tests/daemon/test-bad-input.py tests/daemon/test-python-libvirt.py \
 	tests/daemon/test-virsh.sh tests/daemon/test-state.sh \
-	tests/daemon/test-bad-input.sh tests/daemon/test-libvirt-api.sh
+	tests/daemon/test-bad-input.sh tests/daemon/test-libvirt-api.sh \
+	tests/daemon/test-policy-rpc.sh \
+	tests/daemon/test-python-libvirt.sh
 
 if HAVE_LIBVIRT
 check_PROGRAMS += tests/daemon/libvirt-api-client

@@ -10,3 +10,9 @@ tests_util_test_file_SOURCES = tests/util/test-file.c \
 	tests/tmpdir.c tests/tmpdir.h
 tests_util_test_file_CFLAGS = $(AM_CFLAGS) $(TEST_CFLAGS)
 tests_util_test_file_LDADD = libvdutil.a $(GLIB_LIBS) $(TEST_LIBS)
+
+check_PROGRAMS += tests/util/test-json-writer
+TESTS += tests/util/test-json-writer
+tests_util_test_json_writer_SOURCES = tests/util/test-json-writer.c
+tests_util_test_json_writer_CFLAGS = $(TEST_CFLAGS)
+tests_util_test_json_writer_LDADD = libvdutil.a $(GLIB_LIBS) $(TEST_LIBS)

@@ -1,0 +1,218 @@
+/*
+ * libvdisk: the client library of vdiskd.
+ *
+ * It speaks the RPC that virsh speaks (libvirt's remote program over a
+ * unix socket) plus vdisk's own program, one call at a time: every
+ * function sends its call and blocks until the reply arrives. While it
+ * waits it answers the daemon's keepalive PINGs, so a long call does not
+ * get the connection dropped.
+ *
+ * Errors are GErrors whose domain is vd_error_quark() of a libvirt error
+ * domain and whose code is a libvirt error number (common/util/error.h):
+ * an error the daemon sent keeps its numbers and message; errors found
+ * here use VD_FROM_RPC (VD_ERR_SYSTEM_ERROR for socket failures,
+ * VD_ERR_RPC for protocol violations) or VD_FROM_REMOTE (VD_ERR_INVALID_ARG
+ * for bad arguments, VD_ERR_AUTH_FAILED for a daemon that wants an
+ * authentication we do not speak). After a protocol violation (a
+ * malformed or oversized reply, an unexpected message, a socket error)
+ * the connection is broken: every later call fails at once, and only
+ * vd_connect_close() remains useful.
+ *
+ * Ownership: strings and structs returned are newly allocated and belong
+ * to the caller (g_free, or the _free/_clear function named beside the
+ * type). Arguments are borrowed for the duration of the call.
+ *
+ * Threads: a VdConnect may be used by one thread at a time; separate
+ * connections are independent.
+ *
+ * Numbers shared with the daemon (connect flags VD_CONNECT_RO, domain
+ * states VD_DOMAIN_*, list flags VD_LIST_DOMAINS_*, define and undefine
+ * flags) come from common/rpc/protocol.h, included here.
+ */
+#ifndef VD_CLIENT_LIBVDISK_H
+#define VD_CLIENT_LIBVDISK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <glib.h>
+
+#include "common/rpc/protocol.h"
+#include "common/util/error.h"
+
+#define VD_UUID_LEN 16
+#define VD_UUID_STRING_LEN 37  /* 36 characters and the NUL */
+
+/* ---- Connections ---- */
+
+typedef struct VdConnect VdConnect;
+
+/*
+ * Connect to vdiskd and open the connection as virsh does.
+ *
+ * uri: NULL or "vdisk:///system" for the default socket in the user's
+ * state directory ($XDG_STATE_HOME/vdisk/run/vdiskd-sock, or vdiskd-sock-ro
+ * when read-only); "DRIVER+unix:///PATH?socket=SOCKET" for an explicit
+ * socket (the name sent to the daemon is then "DRIVER:///PATH", as virsh
+ * sends it); "vdisk+unix:///system" without socket= for the default one.
+ * flags: 0 or VD_CONNECT_RO (the daemon then refuses every change).
+ *
+ * Returns NULL and sets error when the URI is not one of these, the
+ * socket cannot be reached, or the daemon refuses the connection.
+ */
+VdConnect *vd_connect(const char *uri, unsigned int flags, GError **error);
+
+/* Say CONNECT_CLOSE (unless broken), close the socket, free. NULL is fine. */
+void vd_connect_close(VdConnect *conn);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VdConnect, vd_connect_close)
+
+/* True once a protocol or socket error made the connection unusable. */
+bool vd_connect_is_broken(const VdConnect *conn);
+
+/* CONNECT_SUPPORTS_FEATURE: 1 or 0, -1 on error. */
+int vd_connect_supports_feature(VdConnect *conn, int feature, GError **error);
+
+/* CONNECT_GET_TYPE: the driver name, e.g. "vdisk". */
+char *vd_connect_get_type(VdConnect *conn, GError **error);
+/* CONNECT_GET_VERSION: hypervisor version, major*1000000+minor*1000+micro. */
+bool vd_connect_get_version(VdConnect *conn, uint64_t *version, GError **error);
+/* CONNECT_GET_LIB_VERSION: the daemon's library version, same encoding. */
+bool vd_connect_get_lib_version(VdConnect *conn, uint64_t *version,
+                                GError **error);
+char *vd_connect_get_hostname(VdConnect *conn, GError **error);
+/* CONNECT_GET_URI: the URI the daemon knows itself by. */
+char *vd_connect_get_uri(VdConnect *conn, GError **error);
+
+/* vdisk's own DAEMON_INFO: who answers on this socket. */
+typedef struct {
+    char *version;
+    char *state_dir;
+    int64_t pid;
+} VdDaemonInfo;
+
+bool vd_connect_get_daemon_info(VdConnect *conn, VdDaemonInfo *info,
+                                GError **error);
+/* Free the strings of info (not info itself); safe to call twice. */
+void vd_daemon_info_clear(VdDaemonInfo *info);
+
+/* ---- Domains ---- */
+
+/* A domain as the daemon names it (remote_nonnull_domain). */
+typedef struct {
+    char *name;
+    unsigned char uuid[VD_UUID_LEN];
+    int id;                     /* -1 while inactive */
+} VdDomainRef;
+
+void vd_domain_ref_free(VdDomainRef *dom);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(VdDomainRef, vd_domain_ref_free)
+
+/* A domain and its state, as `list` shows it. */
+typedef struct {
+    VdDomainRef dom;
+    int state;                  /* VD_DOMAIN_RUNNING, VD_DOMAIN_SHUTOFF, ... */
+    int reason;
+} VdDomainSummary;
+
+/* GET_INFO, in virDomainInfo's units. */
+typedef struct {
+    int state;
+    uint64_t max_mem_kib;
+    uint64_t mem_kib;
+    unsigned int nr_vcpu;
+    uint64_t cpu_time;          /* nanoseconds */
+} VdDomainInfoRec;
+
+/*
+ * CONNECT_LIST_ALL_DOMAINS with VD_LIST_DOMAINS_* flags (0: all).
+ * *doms receives an array of *ndoms refs (NULL when there are none), to
+ * free with vd_domain_ref_array_free().
+ */
+bool vd_connect_list_all_domains(VdConnect *conn, unsigned int flags,
+                                 VdDomainRef **doms, size_t *ndoms,
+                                 GError **error);
+void vd_domain_ref_array_free(VdDomainRef *doms, size_t ndoms);
+
+/*
+ * The list virsh shows: LIST_ALL_DOMAINS, then GET_STATE of each domain.
+ * A domain undefined between the two calls is left out. Free the array
+ * with vd_domain_summary_array_free().
+ */
+bool vd_connect_list_domain_summaries(VdConnect *conn, unsigned int flags,
+                                      VdDomainSummary **out, size_t *nout,
+                                      GError **error);
+void vd_domain_summary_array_free(VdDomainSummary *sums, size_t nsums);
+
+VdDomainRef *vd_domain_lookup_by_name(VdConnect *conn, const char *name,
+                                      GError **error);
+VdDomainRef *vd_domain_lookup_by_uuid(VdConnect *conn,
+                                      const unsigned char uuid[VD_UUID_LEN],
+                                      GError **error);
+VdDomainRef *vd_domain_lookup_by_id(VdConnect *conn, int id, GError **error);
+
+/*
+ * Find a domain named as a user names it, as virsh does: a number is
+ * tried as an id, a UUID as a UUID, then the string as a name. The error
+ * is the name lookup's (VD_ERR_NO_DOMAIN) when nothing matches.
+ */
+VdDomainRef *vd_domain_lookup(VdConnect *conn, const char *name_or_uuid,
+                              GError **error);
+
+/* DOMAIN_DEFINE_XML: define (or redefine) a domain; returns it. */
+VdDomainRef *vd_domain_define_xml(VdConnect *conn, const char *xml,
+                                  GError **error);
+/* DOMAIN_DEFINE_XML_FLAGS: VD_DEFINE_VALIDATE, VD_DEFINE_UNSAFE. */
+VdDomainRef *vd_domain_define_xml_flags(VdConnect *conn, const char *xml,
+                                        unsigned int flags, GError **error);
+
+bool vd_domain_undefine(VdConnect *conn, const VdDomainRef *dom,
+                        GError **error);
+/* VD_UNDEFINE_* flags. */
+bool vd_domain_undefine_flags(VdConnect *conn, const VdDomainRef *dom,
+                              unsigned int flags, GError **error);
+
+/* DOMAIN_GET_XML_DESC; flags as libvirt's (2: the inactive definition). */
+char *vd_domain_get_xml_desc(VdConnect *conn, const VdDomainRef *dom,
+                             unsigned int flags, GError **error);
+
+bool vd_domain_get_info(VdConnect *conn, const VdDomainRef *dom,
+                        VdDomainInfoRec *info, GError **error);
+bool vd_domain_get_state(VdConnect *conn, const VdDomainRef *dom,
+                         unsigned int flags, int *state, int *reason,
+                         GError **error);
+char *vd_domain_get_os_type(VdConnect *conn, const VdDomainRef *dom,
+                            GError **error);
+
+/* These answer 1 or 0, or -1 with error set. */
+int vd_domain_is_active(VdConnect *conn, const VdDomainRef *dom,
+                        GError **error);
+int vd_domain_is_persistent(VdConnect *conn, const VdDomainRef *dom,
+                            GError **error);
+int vd_domain_get_autostart(VdConnect *conn, const VdDomainRef *dom,
+                            GError **error);
+int vd_domain_has_managed_save_image(VdConnect *conn, const VdDomainRef *dom,
+                                     unsigned int flags, GError **error);
+
+/* DOMAIN_SNAPSHOT_NUM: a count, or -1 with error set. */
+int vd_domain_snapshot_num(VdConnect *conn, const VdDomainRef *dom,
+                           unsigned int flags, GError **error);
+
+/* ---- Helpers ---- */
+
+/*
+ * True when err says the daemon does not know a call: libvirt's "unknown
+ * procedure" form (VD_ERR_RPC from VD_FROM_RPC or VD_FROM_REMOTE) or
+ * VD_ERR_NO_SUPPORT. Callers fall back or skip, as virsh does.
+ */
+bool vd_error_is_unsupported(const GError *err);
+
+/* "running", "shut off", ... as virsh words states; "unknown" otherwise. */
+const char *vd_domain_state_name(int state);
+
+/* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" into buf. */
+void vd_client_uuid_format(const unsigned char uuid[VD_UUID_LEN],
+                           char buf[VD_UUID_STRING_LEN]);
+/* The 36-character form or 32 hex digits; false for anything else. */
+bool vd_client_uuid_parse(const char *str, unsigned char uuid[VD_UUID_LEN]);
+
+#endif /* VD_CLIENT_LIBVDISK_H */

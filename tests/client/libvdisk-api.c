@@ -1,0 +1,241 @@
+/*
+ * Every libvdisk call against a real vdiskd, to prove the wire layouts
+ * of both sides agree. Run by test-libvdisk.sh, which starts the daemon
+ * and exports VD_URI, VD_URI_RO, VD_TMP, VD_STATE and VD_PID.
+ *
+ * Each test gets a fresh connection and one defined domain, and leaves
+ * the daemon without domains.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <check.h>
+
+#include "client/libvdisk-private.h"
+#include "tests/common/check-run.h"
+
+#define VM_NAME "apivm"
+#define VM_UUID "0b9e2f7a-5d33-4c1e-8f0a-6a2d9c4b7e15"
+
+static VdConnect *conn;
+static VdDomainRef *vm;
+
+static char *
+domain_xml(const char *cache)
+{
+    return g_strdup_printf(
+        "<domain type='kvm'><name>" VM_NAME "</name><uuid>" VM_UUID "</uuid>"
+        "<memory unit='KiB'>131072</memory><vcpu>3</vcpu>"
+        "<os><type arch='x86_64'>hvm</type></os><devices>"
+        "<disk type='file' device='disk'>"
+        "<driver name='qemu' type='raw' cache='%s'/>"
+        "<source file='%s/apivm.img'/><target dev='vda' bus='virtio'/>"
+        "</disk></devices></domain>", cache, g_getenv("VD_TMP"));
+}
+
+static void
+setup(void)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *xml = domain_xml("none");
+
+    conn = vd_connect(g_getenv("VD_URI"), 0, &err);
+    ck_assert_msg(conn != NULL, "%s", err ? err->message : "");
+    vm = vd_domain_define_xml(conn, xml, &err);
+    ck_assert_msg(vm != NULL, "%s", err ? err->message : "");
+}
+
+static void
+teardown(void)
+{
+    if (vm != NULL)
+        vd_domain_undefine_flags(conn, vm, 0, NULL);
+    g_clear_pointer(&vm, vd_domain_ref_free);
+    g_clear_pointer(&conn, vd_connect_close);
+}
+
+START_TEST(test_connection_calls)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *type = vd_connect_get_type(conn, &err);
+    g_autofree char *host = NULL;
+    g_autofree char *uri = NULL;
+    VdDaemonInfo info;
+    uint64_t v = 0;
+
+    ck_assert_str_eq(type, "vdisk");
+    ck_assert(vd_connect_get_version(conn, &v, &err));
+    ck_assert(vd_connect_get_lib_version(conn, &v, &err));
+    ck_assert_uint_gt(v, 0);
+    host = vd_connect_get_hostname(conn, &err);
+    ck_assert_msg(host != NULL && *host != '\0', "%s", err ? err->message : "");
+    uri = vd_connect_get_uri(conn, &err);
+    ck_assert_msg(uri != NULL && *uri != '\0', "%s", err ? err->message : "");
+    ck_assert_int_eq(vd_connect_supports_feature(conn, 10, &err), 1);
+
+    ck_assert_msg(vd_connect_get_daemon_info(conn, &info, &err), "%s",
+                  err ? err->message : "");
+    ck_assert_int_eq(info.pid, atoi(g_getenv("VD_PID")));
+    ck_assert_str_eq(info.state_dir, g_getenv("VD_STATE"));
+    ck_assert_str_eq(info.version, PACKAGE_VERSION);
+    vd_daemon_info_clear(&info);
+}
+END_TEST
+
+START_TEST(test_lookups)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VdDomainRef) by_name = vd_domain_lookup_by_name(conn, VM_NAME, &err);
+    g_autoptr(VdDomainRef) by_uuid = vd_domain_lookup_by_uuid(conn, vm->uuid, &err);
+    g_autoptr(VdDomainRef) by_text = vd_domain_lookup(conn, VM_UUID, &err);
+    g_autoptr(VdDomainRef) by_id = NULL;
+    g_autoptr(VdDomainRef) none = NULL;
+    char uuid[VD_UUID_STRING_LEN];
+
+    vd_client_uuid_format(vm->uuid, uuid);
+    ck_assert_str_eq(uuid, VM_UUID);
+    ck_assert_int_eq(vm->id, -1);
+    ck_assert_str_eq(by_name->name, VM_NAME);
+    ck_assert_str_eq(by_uuid->name, VM_NAME);
+    ck_assert_str_eq(by_text->name, VM_NAME);
+
+    by_id = vd_domain_lookup_by_id(conn, 1, &err);
+    ck_assert_ptr_null(by_id);
+    ck_assert_int_eq(err->code, VD_ERR_NO_DOMAIN);
+    g_clear_error(&err);
+    none = vd_domain_lookup(conn, "nosuch", &err);
+    ck_assert_ptr_null(none);
+    ck_assert_int_eq(err->code, VD_ERR_NO_DOMAIN);
+    ck_assert(strstr(err->message, "nosuch") != NULL);
+    ck_assert(!vd_connect_is_broken(conn));
+}
+END_TEST
+
+START_TEST(test_domain_queries)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *os = vd_domain_get_os_type(conn, vm, &err);
+    g_autofree char *xml = vd_domain_get_xml_desc(conn, vm, 0, &err);
+    VdDomainInfoRec info;
+    int state = -1;
+    int reason = -1;
+
+    ck_assert_str_eq(os, "hvm");
+    ck_assert_ptr_nonnull(strstr(xml, "<name>" VM_NAME "</name>"));
+    ck_assert(vd_domain_get_info(conn, vm, &info, &err));
+    ck_assert_int_eq(info.state, VD_DOMAIN_SHUTOFF);
+    ck_assert_uint_eq(info.max_mem_kib, 131072);
+    ck_assert_uint_eq(info.mem_kib, 131072);
+    ck_assert_uint_eq(info.nr_vcpu, 3);
+    ck_assert_uint_eq(info.cpu_time, 0);
+    ck_assert(vd_domain_get_state(conn, vm, 0, &state, &reason, &err));
+    ck_assert_int_eq(state, VD_DOMAIN_SHUTOFF);
+    ck_assert_int_eq(vd_domain_is_active(conn, vm, &err), 0);
+    ck_assert_int_eq(vd_domain_is_persistent(conn, vm, &err), 1);
+    ck_assert_int_eq(vd_domain_get_autostart(conn, vm, &err), 0);
+    ck_assert_int_eq(vd_domain_has_managed_save_image(conn, vm, 0, &err), 0);
+    ck_assert_int_eq(vd_domain_snapshot_num(conn, vm, 0, &err), 0);
+    ck_assert_ptr_null(err);
+}
+END_TEST
+
+START_TEST(test_lists)
+{
+    g_autoptr(GError) err = NULL;
+    VdDomainRef *doms;
+    VdDomainSummary *sums;
+    size_t n;
+
+    ck_assert(vd_connect_list_all_domains(conn, VD_LIST_DOMAINS_INACTIVE,
+                                          &doms, &n, &err));
+    ck_assert_uint_eq(n, 1);
+    ck_assert_str_eq(doms[0].name, VM_NAME);
+    ck_assert_mem_eq(doms[0].uuid, vm->uuid, VD_UUID_LEN);
+    vd_domain_ref_array_free(doms, n);
+
+    ck_assert(vd_connect_list_all_domains(conn, VD_LIST_DOMAINS_ACTIVE,
+                                          &doms, &n, &err));
+    ck_assert_uint_eq(n, 0);
+    ck_assert_ptr_null(doms);
+
+    ck_assert(vd_connect_list_domain_summaries(conn, 0, &sums, &n, &err));
+    ck_assert_uint_eq(n, 1);
+    ck_assert_str_eq(sums[0].dom.name, VM_NAME);
+    ck_assert_int_eq(sums[0].state, VD_DOMAIN_SHUTOFF);
+    vd_domain_summary_array_free(sums, n);
+}
+END_TEST
+
+START_TEST(test_define_flags_and_undefine)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *xml = domain_xml("unsafe");
+    g_autoptr(VdDomainRef) again = NULL;
+
+    /* The policy refuses cache='unsafe' unless vdisk's override is set. */
+    again = vd_domain_define_xml_flags(conn, xml, 0, &err);
+    ck_assert_ptr_null(again);
+    ck_assert_int_eq(err->code, VD_ERR_CONFIG_UNSUPPORTED);
+    g_clear_error(&err);
+    again = vd_domain_define_xml_flags(conn, xml, VD_DEFINE_UNSAFE, &err);
+    ck_assert_msg(again != NULL, "%s", err ? err->message : "");
+    ck_assert_mem_eq(again->uuid, vm->uuid, VD_UUID_LEN);
+
+    ck_assert_msg(vd_domain_undefine(conn, vm, &err), "%s",
+                  err ? err->message : "");
+    ck_assert(!vd_domain_undefine(conn, vm, &err));
+    ck_assert_int_eq(err->code, VD_ERR_NO_DOMAIN);
+    g_clear_pointer(&vm, vd_domain_ref_free);
+}
+END_TEST
+
+START_TEST(test_read_only_refuses_changes)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VdConnect) ro = vd_connect(g_getenv("VD_URI_RO"), VD_CONNECT_RO,
+                                         &err);
+    g_autofree char *xml = domain_xml("none");
+    g_autoptr(VdDomainRef) dom = NULL;
+
+    ck_assert_msg(ro != NULL, "%s", err ? err->message : "");
+    dom = vd_domain_define_xml(ro, xml, &err);
+    ck_assert_ptr_null(dom);
+    ck_assert_int_eq(err->code, VD_ERR_OPERATION_DENIED);
+    g_clear_error(&err);
+    ck_assert(!vd_domain_undefine_flags(ro, vm, 0, &err));
+    ck_assert_int_eq(err->code, VD_ERR_OPERATION_DENIED);
+    g_clear_error(&err);
+    ck_assert_int_eq(vd_domain_is_persistent(ro, vm, &err), 1);
+}
+END_TEST
+
+START_TEST(test_unknown_procedure)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(GByteArray) reply = vd_remote_call(conn, 9999, NULL, &err);
+
+    ck_assert_ptr_null(reply);
+    ck_assert(vd_error_is_unsupported(err));
+    ck_assert_str_eq(err->message, "unknown procedure: 9999");
+    ck_assert(!vd_connect_is_broken(conn));
+}
+END_TEST
+
+int
+main(void)
+{
+    Suite *s = suite_create("libvdisk-api");
+    TCase *tc = tcase_create("calls");
+
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_connection_calls);
+    tcase_add_test(tc, test_lookups);
+    tcase_add_test(tc, test_domain_queries);
+    tcase_add_test(tc, test_lists);
+    tcase_add_test(tc, test_define_flags_and_undefine);
+    tcase_add_test(tc, test_read_only_refuses_changes);
+    tcase_add_test(tc, test_unknown_procedure);
+    suite_add_tcase(s, tc);
+    return vd_test_run(s);
+}
