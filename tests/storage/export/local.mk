@@ -36,7 +36,8 @@ tests_storage_export_test_nbd_handshake_CFLAGS = $(TEST_CFLAGS)
 tests_storage_export_test_nbd_handshake_LDADD = libvdexport.a $(GLIB_LIBS) $(TEST_LIBS)
 
 tests_storage_export_nbd_test_server_SOURCES = tests/storage/export/nbd-test-server.c
-tests_storage_export_nbd_test_server_LDADD = libvdexport.a $(VD_STORAGE_LIBS)
+# The disk names cache modes through the conf module.
+tests_storage_export_nbd_test_server_LDADD = libvdexport.a $(VD_STORAGE_LIBS) $(VD_COMMON_LIBS)
 
 # The libnbd client program; without libnbd test-nbd-libnbd.sh fails.
 if HAVE_LIBNBD

@@ -8,8 +8,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <glib.h>
 #include <libnbd.h>
 
 #include "tests/common/check-run.h"
@@ -100,14 +102,14 @@ START_TEST(test_read_write_fua_flush)
     ck_nbd(nbd_pwrite(h, out, len, 4 * MIB, LIBNBD_CMD_FLAG_FUA));
     ck_nbd(nbd_pread(h, in, len, 4 * MIB, 0));
     ck_assert_mem_eq(in, out, len);
-    ck_nbd(nbd_pwrite(h, out, 4096, 0, 0));
+    ck_nbd(nbd_pwrite(h, out, 8192, 0, 0));
     ck_nbd(nbd_flush(h, 0));
     /* Unaligned: the minimum block size is 1. */
     ck_nbd(nbd_pwrite(h, "abc", 3, 4097, 0));
     ck_nbd(nbd_pread(h, in, 5, 4096, 0));
-    ck_assert_int_eq(in[0], out[0]);
+    ck_assert_int_eq(in[0], out[4096]);
     ck_assert_mem_eq(in + 1, "abc", 3);
-    ck_assert_int_eq(in[4], out[4]);
+    ck_assert_int_eq(in[4], out[4100]);
     /* The largest request there is. */
     out = realloc(out, 32 * MIB);
     in = realloc(in, 32 * MIB);

@@ -6,9 +6,10 @@
 nbd_test_init
 command -v nbdinfo >/dev/null || nbd_fail "nbdinfo not found: install libnbd-bin"
 
-# expect FILE KEY VALUE: nbdinfo prints "KEY: VALUE" lines.
+# expect FILE KEY VALUE: nbdinfo prints "KEY: VALUE" lines (sizes are
+# followed by a human-readable form).
 expect() {
-    grep -qE "^[[:space:]]*$2: $3\$" "$1" || nbd_fail "$2 is not $3 in: $(cat "$1")"
+    grep -qE "^[[:space:]]*$2: $3( |\$)" "$1" || nbd_fail "$2 is not $3 in: $(cat "$1")"
 }
 
 check() {

@@ -23,7 +23,7 @@ for cache in none writeback writethrough directsync unsafe; do
        -c 'write -z 1M 64k' -c 'read -P 0 1M 64k' -c 'read -P 0x11 1088k 960k' \
        -c 'discard 3M 1M' -c flush "$uri"
     # Unaligned, and a 4 MiB request split by qemu at our 32 MiB maximum.
-    io -c 'write -P 0x22 4097 3' -c 'read -P 0x22 4097 3' "$uri"
+    io -c 'write -P 0x22 5000001 3' -c 'read -P 0x22 5000001 3' "$uri"
     io -c 'write -P 0x33 8M 4M' -c 'read -P 0x33 8M 4M' "$uri"
     nbd_stop "$cache"
     # What the guest was told is written is in the file.
