@@ -37,8 +37,14 @@ vd_nbd_export_new(VdDisk *disk, const VdNbdExportConfig *cfg)
     e->info.tflags = vd_nbd_transmission_flags(vd_disk_has_write_cache(disk),
                                                vd_disk_read_only(disk),
                                                vd_disk_can_discard(disk));
-    vd_nbd_block_limits(vd_disk_min_block(disk), vd_disk_preferred_block(disk),
-                        vd_disk_max_request(disk), &e->info);
+    /*
+     * Minimum 1 whatever the disk's alignment: the disk does
+     * read-modify-write below it, so any request works, and clients that
+     * never ask for block sizes (EXPORT_NAME, GO without the request) are
+     * not refused. The preferred size tells the others how to avoid RMW.
+     */
+    vd_nbd_block_limits(1, vd_disk_preferred_block(disk), vd_disk_max_request(disk),
+                        &e->info);
     e->listeners = g_ptr_array_new();
     return e;
 }
