@@ -18,11 +18,21 @@ struct Chunk {
     VdRequest *reqs;
 };
 
+/* Buffer size classes: 4 KiB << k, up to 32 MiB. */
+#define N_CLASSES 14
+
+/* A free buffer holds the link to the next one of its class. */
+typedef struct FreeBuf FreeBuf;
+struct FreeBuf {
+    FreeBuf *next;
+};
+
 struct VdRequestPool {
-    size_t buf_size;        /* largest buffer a slot keeps */
+    size_t buf_size;        /* largest buffer kept for reuse */
     unsigned chunk;
     Chunk *chunks;
     VdRequest *free_list;   /* through link_next */
+    FreeBuf *free_bufs[N_CLASSES];
     unsigned in_use;
     uint64_t allocations;
 };
@@ -33,7 +43,7 @@ vd_request_pool_new(size_t buf_size, unsigned chunk)
     VdRequestPool *pool = g_new0(VdRequestPool, 1);
 
     g_assert(chunk > 0);
-    pool->buf_size = buf_size;
+    pool->buf_size = MIN(buf_size, (size_t)VD_REQUEST_BUF_ALIGN << (N_CLASSES - 1));
     pool->chunk = chunk;
     return pool;
 }
@@ -47,10 +57,15 @@ vd_request_pool_free(VdRequestPool *pool)
     while (pool->chunks) {
         Chunk *c = pool->chunks;
         pool->chunks = c->next;
-        for (unsigned i = 0; i < pool->chunk; i++)
-            free(c->reqs[i].slot_buf);
         g_free(c->reqs);
         g_free(c);
+    }
+    for (unsigned k = 0; k < N_CLASSES; k++) {
+        while (pool->free_bufs[k]) {
+            FreeBuf *b = pool->free_bufs[k];
+            pool->free_bufs[k] = b->next;
+            free(b);
+        }
     }
     g_free(pool);
 }
@@ -88,8 +103,6 @@ VdRequest *
 vd_request_get(VdRequestPool *pool)
 {
     VdRequest *r;
-    void *slot_buf;
-    size_t slot_buf_size;
 
     if (!pool->free_list)
         pool_grow(pool);
@@ -99,13 +112,28 @@ vd_request_get(VdRequestPool *pool)
 
     /* Only the public part and the links are reset; scratch is the
      * next holder's to initialise. */
-    slot_buf = r->slot_buf;
-    slot_buf_size = r->slot_buf_size;
     memset(r, 0, offsetof(VdRequest, scratch));
     r->pool = pool;
-    r->slot_buf = slot_buf;
-    r->slot_buf_size = slot_buf_size;
+    r->own_buf_class = -1;
     return r;
+}
+
+static void
+release_buf(VdRequest *req)
+{
+    VdRequestPool *pool = req->pool;
+
+    if (!req->own_buf)
+        return;
+    if (req->own_buf_class < 0) {
+        free(req->own_buf);
+    } else {
+        FreeBuf *b = req->own_buf;
+        b->next = pool->free_bufs[req->own_buf_class];
+        pool->free_bufs[req->own_buf_class] = b;
+    }
+    req->own_buf = NULL;
+    req->own_buf_class = -1;
 }
 
 void
@@ -114,58 +142,46 @@ vd_request_put(VdRequest *req)
     VdRequestPool *pool = req->pool;
 
     assert(pool->in_use > 0);
-    free(req->big_buf);
-    req->big_buf = NULL;
+    release_buf(req);
     req->link_next = pool->free_list;
     pool->free_list = req;
     pool->in_use--;
-}
-
-static void *
-aligned_alloc_buf(size_t size)
-{
-    void *p;
-
-    if (posix_memalign(&p, VD_REQUEST_BUF_ALIGN, size) != 0)
-        return NULL;
-    return p;
 }
 
 int
 vd_request_alloc_buf(VdRequest *req, size_t size)
 {
     VdRequestPool *pool = req->pool;
-    size_t want;
+    size_t class_size = VD_REQUEST_BUF_ALIGN;
+    int k = 0;
     void *p;
 
-    if (size <= req->slot_buf_size) {
-        req->buf = req->slot_buf;
-        return 0;
-    }
+    release_buf(req);
     if (size <= pool->buf_size) {
-        /* Grow the kept buffer to a power of two, so that a slot settles
-         * after a few sizes and then never allocates again. */
-        want = VD_REQUEST_BUF_ALIGN;
-        while (want < size)
-            want *= 2;
-        p = aligned_alloc_buf(want);
-        if (!p)
+        while (class_size < size) {
+            class_size *= 2;
+            k++;
+        }
+        if (pool->free_bufs[k]) {
+            FreeBuf *b = pool->free_bufs[k];
+            pool->free_bufs[k] = b->next;
+            p = b;
+        } else {
+            if (posix_memalign(&p, VD_REQUEST_BUF_ALIGN, class_size) != 0)
+                return -ENOMEM;
+            pool->allocations++;
+        }
+        req->own_buf_class = k;
+    } else {
+        /* Larger than the pool keeps: one-off, freed on put. */
+        size = (size + VD_REQUEST_BUF_ALIGN - 1) &
+               ~(size_t)(VD_REQUEST_BUF_ALIGN - 1);
+        if (posix_memalign(&p, VD_REQUEST_BUF_ALIGN, size) != 0)
             return -ENOMEM;
-        free(req->slot_buf);
-        req->slot_buf = p;
-        req->slot_buf_size = want;
         pool->allocations++;
-        req->buf = p;
-        return 0;
+        req->own_buf_class = -1;
     }
-    /* Larger than a slot keeps: a one-off buffer, freed on put. */
-    p = aligned_alloc_buf((size + VD_REQUEST_BUF_ALIGN - 1) &
-                          ~(size_t)(VD_REQUEST_BUF_ALIGN - 1));
-    if (!p)
-        return -ENOMEM;
-    free(req->big_buf);
-    req->big_buf = p;
-    pool->allocations++;
+    req->own_buf = p;
     req->buf = p;
     return 0;
 }

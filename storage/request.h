@@ -79,11 +79,11 @@ struct VdRequest {
     int engine_ret;
     uint64_t engine_done;
 
-    /* Private to request.c: the pool and the slot's buffers. */
+    /* Private to request.c: the pool, and the buffer given by
+     * vd_request_alloc_buf (from a pool size class, or one-off). */
     VdRequestPool *pool;
-    void *slot_buf;        /* kept across uses of the slot, or NULL */
-    size_t slot_buf_size;
-    void *big_buf;         /* a one-off larger buffer, freed on put */
+    void *own_buf;
+    int own_buf_class;     /* -1: one-off, freed on put */
 
     _Alignas(16) unsigned char scratch[VD_REQUEST_SCRATCH_SIZE];
 };
@@ -100,11 +100,11 @@ struct VdRequest {
      (type *)(void *)(req)->scratch)
 
 /*
- * A new pool, allocating @chunk requests at a time. A request slot keeps
- * the buffer vd_request_alloc_buf gave it for its next uses, up to
- * @buf_size bytes (allocated on first use, grown as needed); larger
- * buffers are one-off. Control plane; aborts on out-of-memory like
- * g_malloc.
+ * A new pool, allocating @chunk requests at a time. Buffers given by
+ * vd_request_alloc_buf of up to @buf_size bytes come back to the pool on
+ * put and are reused (one free list per power-of-two size from 4 KiB), so
+ * they are allocated only while the pool warms up; larger ones are
+ * one-off. Control plane; aborts on out-of-memory like g_malloc.
  */
 VdRequestPool *vd_request_pool_new(size_t buf_size, unsigned chunk);
 
@@ -131,9 +131,10 @@ void vd_request_put(VdRequest *req);
 
 /*
  * Point req->buf at an aligned buffer of at least @size bytes that the
- * request owns: the slot's kept buffer (allocated or grown the first
- * times, then reused), or above the pool's buf_size a one-off allocation
- * freed on put. Returns 0 or -ENOMEM. The contents are undefined.
+ * request owns until it is put: from the pool's free buffers (allocated
+ * only when there is none of that size yet), or above the pool's
+ * buf_size a one-off allocation. Returns 0 or -ENOMEM. The contents are
+ * undefined.
  */
 int vd_request_alloc_buf(VdRequest *req, size_t size);
 

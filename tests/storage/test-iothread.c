@@ -1,0 +1,249 @@
+/*
+ * The I/O thread: posted steps run in order in the thread, results come
+ * back to the main loop, fd watches fire and can be removed from their
+ * own handler, deferred calls run once before the loop sleeps.
+ */
+#include "config.h"
+
+#include <unistd.h>
+#include <sys/eventfd.h>
+
+#include <check.h>
+
+#include "storage/iothread.h"
+#include "tests/common/check-run.h"
+
+static VdIothread *
+new_thread(void)
+{
+    g_autoptr(GError) err = NULL;
+    VdIothread *t = vd_iothread_new("vd-test", NULL, &err);
+
+    ck_assert_msg(t != NULL, "%s", err ? err->message : "");
+    return t;
+}
+
+typedef struct {
+    VdIothread *t;
+    GArray *order;     /* touched only in the I/O thread until joined */
+    bool in_thread;
+} Ctx;
+
+typedef struct {
+    Ctx *ctx;
+    int n;
+} Step;
+
+static void
+record(void *data)
+{
+    Step *s = data;
+
+    if (!vd_iothread_is_current(s->ctx->t))
+        s->ctx->in_thread = false;
+    g_array_append_val(s->ctx->order, s->n);
+}
+
+START_TEST(test_post_order)
+{
+    Ctx ctx = { .in_thread = true };
+    Step steps[100];
+
+    ctx.t = new_thread();
+    ctx.order = g_array_new(FALSE, FALSE, sizeof(int));
+    ck_assert(!vd_iothread_is_current(ctx.t));
+    for (int i = 0; i < 100; i++) {
+        steps[i] = (Step){ .ctx = &ctx, .n = i };
+        vd_iothread_post(ctx.t, record, &steps[i]);
+    }
+    /* free runs every step posted before it, then joins. */
+    vd_iothread_free(ctx.t);
+    ck_assert(ctx.in_thread);
+    ck_assert_uint_eq(ctx.order->len, 100);
+    for (int i = 0; i < 100; i++)
+        ck_assert_int_eq(g_array_index(ctx.order, int, i), i);
+    g_array_free(ctx.order, TRUE);
+}
+END_TEST
+
+static bool main_ran;
+static bool main_ran_in_main;
+static GThread *main_thread;
+
+static void
+in_main(void *data)
+{
+    main_ran = true;
+    main_ran_in_main = g_thread_self() == main_thread;
+}
+
+static void
+post_back(void *data)
+{
+    VdIothread *t = data;
+
+    vd_iothread_post_main(t, in_main, NULL);
+}
+
+START_TEST(test_post_main)
+{
+    VdIothread *t = new_thread();
+
+    main_thread = g_thread_self();
+    main_ran = false;
+    vd_iothread_run_sync(t, post_back, t);
+    /* Never run directly, even when posting from... anywhere. */
+    ck_assert(!main_ran);
+    while (!main_ran)
+        g_main_context_iteration(NULL, TRUE);
+    ck_assert(main_ran_in_main);
+    vd_iothread_free(t);
+}
+END_TEST
+
+typedef struct {
+    int fd_a, fd_b;
+    VdFdWatch *wa, *wb;
+    unsigned calls_a, calls_b;
+} Watches;
+
+static void
+on_a(VdFdWatch *w, int fd, uint32_t events, void *opaque)
+{
+    Watches *ws = opaque;
+    uint64_t v;
+
+    ws->calls_a++;
+    ck_assert(read(fd, &v, sizeof(v)) == sizeof(v));
+    /* Remove b, whose event was collected in the same epoll_wait. */
+    if (ws->wb) {
+        vd_iothread_watch_remove(ws->wb);
+        ws->wb = NULL;
+    }
+    vd_iothread_watch_remove(ws->wa);
+    ws->wa = NULL;
+}
+
+static void
+on_b(VdFdWatch *w, int fd, uint32_t events, void *opaque)
+{
+    Watches *ws = opaque;
+    uint64_t v;
+
+    ws->calls_b++;
+    ck_assert(read(fd, &v, sizeof(v)) == sizeof(v));
+    if (ws->wa) {
+        vd_iothread_watch_remove(ws->wa);
+        ws->wa = NULL;
+    }
+    vd_iothread_watch_remove(ws->wb);
+    ws->wb = NULL;
+}
+
+static VdIothread *cur;
+
+static void
+add_and_fire(void *data)
+{
+    Watches *ws = data;
+    uint64_t one = 1;
+
+    ws->wa = vd_iothread_watch_add(cur, ws->fd_a, EPOLLIN, on_a, ws);
+    ws->wb = vd_iothread_watch_add(cur, ws->fd_b, EPOLLIN, on_b, ws);
+    /* Both ready before the loop waits again: one batch of events. */
+    ck_assert(write(ws->fd_a, &one, sizeof(one)) == sizeof(one));
+    ck_assert(write(ws->fd_b, &one, sizeof(one)) == sizeof(one));
+}
+
+static void
+nothing(void *data)
+{
+}
+
+START_TEST(test_watch_removed_in_batch)
+{
+    Watches ws = { 0 };
+
+    cur = new_thread();
+    ws.fd_a = eventfd(0, EFD_NONBLOCK);
+    ws.fd_b = eventfd(0, EFD_NONBLOCK);
+    vd_iothread_run_sync(cur, add_and_fire, &ws);
+    vd_iothread_run_sync(cur, nothing, NULL);
+    /* Exactly one handler ran; the other watch was removed first. */
+    ck_assert_uint_eq(ws.calls_a + ws.calls_b, 1);
+    ck_assert_ptr_null(ws.wa);
+    ck_assert_ptr_null(ws.wb);
+    vd_iothread_free(cur);
+    close(ws.fd_a);
+    close(ws.fd_b);
+}
+END_TEST
+
+typedef struct {
+    VdIothreadDefer defer;
+    unsigned runs;
+} Deferred;
+
+static void
+deferred_run(void *data)
+{
+    Deferred *d = data;
+
+    d->runs++;
+}
+
+static void
+schedule_thrice(void *data)
+{
+    Deferred *d = data;
+
+    vd_iothread_defer_init(&d->defer, deferred_run, d);
+    vd_iothread_defer(cur, &d->defer);
+    vd_iothread_defer(cur, &d->defer);
+    vd_iothread_defer(cur, &d->defer);
+    ck_assert_uint_eq(d->runs, 0);
+}
+
+static void
+schedule_and_cancel(void *data)
+{
+    Deferred *d = data;
+
+    vd_iothread_defer(cur, &d->defer);
+    vd_iothread_defer_cancel(cur, &d->defer);
+}
+
+START_TEST(test_defer)
+{
+    Deferred d = { 0 };
+
+    cur = new_thread();
+    vd_iothread_run_sync(cur, schedule_thrice, &d);
+    vd_iothread_run_sync(cur, nothing, NULL);
+    ck_assert_uint_eq(d.runs, 1);
+    vd_iothread_run_sync(cur, schedule_and_cancel, &d);
+    vd_iothread_run_sync(cur, nothing, NULL);
+    ck_assert_uint_eq(d.runs, 1);
+    vd_iothread_free(cur);
+}
+END_TEST
+
+static Suite *
+iothread_suite(void)
+{
+    Suite *s = suite_create("iothread");
+    TCase *tc = tcase_create("iothread");
+
+    tcase_add_test(tc, test_post_order);
+    tcase_add_test(tc, test_post_main);
+    tcase_add_test(tc, test_watch_removed_in_batch);
+    tcase_add_test(tc, test_defer);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int
+main(void)
+{
+    return vd_test_run(iothread_suite());
+}
