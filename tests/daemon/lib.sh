@@ -37,14 +37,18 @@ vd_test_init() {
     trap 'exit 1' INT TERM
 }
 
-# Start vdiskd with extra arguments; return once it accepts connections.
+# Start vdiskd with extra arguments; return once it accepts connections,
+# which it says in its log ("serving ...") after it listens on both
+# sockets. (A socket file alone proves nothing: a killed daemon leaves
+# its files behind.)
 vd_start() {
+    ready=$(grep -c ': serving ' "$VD_TMP/vdiskd.log" 2>/dev/null || true)
     "$VDISKD" --state-dir "$VD_STATE" "$@" >>"$VD_TMP/vdiskd.log" 2>&1 &
     VD_PID=$!
-    # Bounded wait for the socket: passing never depends on how long this
-    # takes, only a daemon that never comes up fails.
+    # Bounded wait: passing never depends on how long this takes, only a
+    # daemon that never comes up fails.
     i=0
-    while [ ! -S "$VD_SOCK_RO" ]; do
+    while [ "$(grep -c ': serving ' "$VD_TMP/vdiskd.log")" -le "${ready:-0}" ]; do
         kill -0 "$VD_PID" 2>/dev/null || vd_fail "vdiskd exited at startup"
         i=$((i + 1))
         [ "$i" -lt 1200 ] || vd_fail "vdiskd did not listen within 60 s"
