@@ -26,8 +26,8 @@
  * connections are independent.
  *
  * Numbers shared with the daemon (connect flags VD_CONNECT_RO, domain
- * states VD_DOMAIN_*, list flags VD_LIST_DOMAINS_*, define and undefine
- * flags) come from common/rpc/protocol.h, included here.
+ * states VD_DOMAIN_*, list flags VD_LIST_DOMAINS_*, define, undefine and
+ * explain flags) come from common/rpc/protocol.h, included here.
  */
 #ifndef VD_CLIENT_LIBVDISK_H
 #define VD_CLIENT_LIBVDISK_H
@@ -196,6 +196,47 @@ int vd_domain_has_managed_save_image(VdConnect *conn, const VdDomainRef *dom,
 /* DOMAIN_SNAPSHOT_NUM: a count, or -1 with error set. */
 int vd_domain_snapshot_num(VdConnect *conn, const VdDomainRef *dom,
                            unsigned int flags, GError **error);
+
+/* ---- The safety policy (vdisk's own program) ----
+ *
+ * Calls that libvirt has no procedure for. A vdiskd that does not know
+ * one answers with an error for which vd_error_is_unsupported() is true.
+ */
+
+/*
+ * Define (or redefine) a domain as vd_domain_define_xml_flags() does
+ * (flags VD_DEFINE_VALIDATE, VD_DEFINE_UNSAFE), and hear what the policy
+ * warns about: an unsafe value it replaced, a refusal that VD_DEFINE_UNSAFE
+ * or a <vdisk:override> lifted. Each warning is one line for the user,
+ * "SEVERITY: disk DISK: DECISION (RULE): REASON".
+ *
+ * warnings: NULL, or where the warnings go: a NULL-terminated array
+ * (g_strfreev), empty when there are none; NULL on error.
+ * A refusal is VD_ERR_CONFIG_UNSUPPORTED naming the disk and the rule.
+ */
+VdDomainRef *vd_domain_define(VdConnect *conn, const char *xml,
+                              unsigned int flags, char ***warnings,
+                              GError **error);
+
+/*
+ * Every decision the policy takes for a defined domain, and why: one line
+ * per decision ("vda: cache=none (qemu-default-cache): REASON"), or with
+ * flags VD_EXPLAIN_JSON one JSON object
+ * {"domain":..,"driver":..,"decisions":[{"disk","decision","rule",
+ * "severity","reason"},..]} followed by a newline. The text is the
+ * daemon's, unchanged.
+ */
+char *vd_domain_explain(VdConnect *conn, const VdDomainRef *dom,
+                        unsigned int flags, GError **error);
+
+/*
+ * Would a live migration of dom be safe for its disks' data? False with
+ * VD_ERR_MIGRATE_UNSAFE, whose message names the first unsafe disk and
+ * its cache mode, when it would not; false with another error when the
+ * check could not be made.
+ */
+bool vd_domain_migrate_check(VdConnect *conn, const VdDomainRef *dom,
+                             GError **error);
 
 /* ---- Helpers ---- */
 

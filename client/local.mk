@@ -6,6 +6,7 @@ libvdisk_a_SOURCES = \
 	client/libvdisk-transport.c \
 	client/libvdisk-connect.c \
 	client/libvdisk-domain.c \
+	client/libvdisk-policy.c \
 	client/libvdisk-helpers.c
 
 bin_PROGRAMS += vdisk
