@@ -15,6 +15,7 @@ vdisk_SOURCES = \
 	client/cli/commands.h \
 	client/cli/cmd-query.c \
 	client/cli/cmd-domain.c \
+	client/cli/cmd-policy.c \
 	client/cli/cmd-host.c \
 	client/cli/cmd-help.c \
 	client/cli/domain-arg.c \
