@@ -257,7 +257,7 @@ vd_domain_lookup(VdConnect *conn, const char *name_or_uuid, GError **error)
         if (dom != NULL || !try_next_lookup(conn, &local))
             goto done;
     }
-    if (vd_client_uuid_parse(name_or_uuid, uuid)) {
+    if (vd_uuid_parse(name_or_uuid, uuid)) {
         dom = vd_domain_lookup_by_uuid(conn, uuid, &local);
         if (dom != NULL || !try_next_lookup(conn, &local))
             goto done;

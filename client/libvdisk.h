@@ -27,7 +27,9 @@
  *
  * Numbers shared with the daemon (connect flags VD_CONNECT_RO, domain
  * states VD_DOMAIN_*, list flags VD_LIST_DOMAINS_*, define, undefine and
- * explain flags) come from common/rpc/protocol.h, included here.
+ * explain flags) come from common/rpc/protocol.h, included here; UUID
+ * text (vd_uuid_format, vd_uuid_parse) from common/util/uuid.h, included
+ * too.
  */
 #ifndef VD_CLIENT_LIBVDISK_H
 #define VD_CLIENT_LIBVDISK_H
@@ -39,9 +41,7 @@
 
 #include "common/rpc/protocol.h"
 #include "common/util/error.h"
-
-#define VD_UUID_LEN 16
-#define VD_UUID_STRING_LEN 37  /* 36 characters and the NUL */
+#include "common/util/uuid.h"
 
 /* ---- Connections ---- */
 
@@ -249,11 +249,5 @@ bool vd_error_is_unsupported(const GError *err);
 
 /* "running", "shut off", ... as virsh words states; "unknown" otherwise. */
 const char *vd_domain_state_name(int state);
-
-/* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" into buf. */
-void vd_client_uuid_format(const unsigned char uuid[VD_UUID_LEN],
-                           char buf[VD_UUID_STRING_LEN]);
-/* The 36-character form or 32 hex digits; false for anything else. */
-bool vd_client_uuid_parse(const char *str, unsigned char uuid[VD_UUID_LEN]);
 
 #endif /* VD_CLIENT_LIBVDISK_H */

@@ -22,7 +22,7 @@ print_done(VdCliOut *out, const VdDomainRef *dom, const char *const *warnings,
         puts(sentence);
         return;
     }
-    vd_client_uuid_format(dom->uuid, uuid);
+    vd_uuid_format(dom->uuid, uuid);
     vd_cli_out_begin_record(out);
     vd_cli_out_str(out, NULL, "name", dom->name);
     vd_cli_out_str(out, NULL, "uuid", uuid);

@@ -73,7 +73,7 @@ run_migrate_check(VdCliContext *ctx)
         printf("Migration of domain '%s' is safe for its disks.\n", dom->name);
         return 0;
     }
-    vd_client_uuid_format(dom->uuid, uuid);
+    vd_uuid_format(dom->uuid, uuid);
     vd_cli_out_begin_record(ctx->out);
     vd_cli_out_str(ctx->out, NULL, "name", dom->name);
     vd_cli_out_str(ctx->out, NULL, "uuid", uuid);

@@ -93,7 +93,7 @@ START_TEST(test_lookups)
     g_autoptr(VdDomainRef) none = NULL;
     char uuid[VD_UUID_STRING_LEN];
 
-    vd_client_uuid_format(vm->uuid, uuid);
+    vd_uuid_format(vm->uuid, uuid);
     ck_assert_str_eq(uuid, VM_UUID);
     ck_assert_int_eq(vm->id, -1);
     ck_assert_str_eq(by_name->name, VM_NAME);
