@@ -31,9 +31,6 @@ bool vd_uri_resolve(const char *uri, bool read_only, VdUriTarget *target,
                     GError **error);
 void vd_uri_target_clear(VdUriTarget *target);
 
-/* The default sockets: $XDG_STATE_HOME/vdisk/run/vdiskd-sock[-ro]. */
-char *vd_uri_default_socket(bool read_only);
-
 /* Connect a stream socket to path; -1 and error when that fails. */
 int vd_transport_open(const char *path, GError **error);
 

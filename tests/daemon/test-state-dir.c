@@ -269,20 +269,6 @@ START_TEST(test_relative_path_made_absolute)
 }
 END_TEST
 
-/*
- * Runs in its own process (check forks each test), before any other
- * caller could have made GLib cache the state directory.
- */
-START_TEST(test_default_path)
-{
-    g_autofree char *path = NULL;
-
-    ck_assert(g_setenv("XDG_STATE_HOME", "/srv/state-home", TRUE));
-    path = vd_state_dir_default_path();
-    ck_assert_str_eq(path, "/srv/state-home/vdisk");
-}
-END_TEST
-
 START_TEST(test_save_and_remove)
 {
     g_autofree char *dir = vd_test_tmpdir_new();
@@ -586,7 +572,6 @@ main(void)
     tcase_add_test(dir, test_busy_without_pid_file);
     tcase_add_test(dir, test_socket_path_too_long);
     tcase_add_test(dir, test_relative_path_made_absolute);
-    tcase_add_test(dir, test_default_path);
     suite_add_tcase(s, dir);
     tcase_add_test(domains, test_save_and_remove);
     tcase_add_test(domains, test_save_refuses_bad_input);
