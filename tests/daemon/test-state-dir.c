@@ -17,6 +17,7 @@
 #include "common/util/error.h"
 #include "common/util/file.h"
 #include "daemon/state-dir.h"
+#include "tests/common/check-run.h"
 #include "tests/tmpdir.h"
 
 #define UUID_A "0b2c4b1e-4c8d-4a52-9a8e-1f0e5d3c2b1a"
@@ -562,8 +563,6 @@ main(void)
     Suite *s = suite_create("state-dir");
     TCase *dir = tcase_create("dir");
     TCase *domains = tcase_create("domains");
-    SRunner *sr;
-    int failed;
 
     tcase_add_test(dir, test_open_creates_layout);
     tcase_add_test(dir, test_close_removes_pid_file);
@@ -579,9 +578,5 @@ main(void)
     tcase_add_test(domains, test_load_unreadable);
     tcase_add_test(domains, test_corrupt_never_overwritten);
     suite_add_tcase(s, domains);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? 0 : 1;
+    return vd_test_run(s);
 }

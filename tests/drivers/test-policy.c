@@ -11,6 +11,7 @@
 #include "common/conf/domain-conf.h"
 #include "drivers/driver.h"
 #include "drivers/policy.h"
+#include "tests/common/check-run.h"
 
 /* The flush table is the policy's ground truth: pin every row. */
 START_TEST(test_bus_flush_table)
@@ -188,8 +189,6 @@ main(void)
 {
     Suite *s = suite_create("policy");
     TCase *tc = tcase_create("units");
-    SRunner *sr;
-    int failed;
 
     tcase_add_test(tc, test_bus_flush_table);
     tcase_add_test(tc, test_bus_from_target);
@@ -199,9 +198,5 @@ main(void)
     tcase_add_test(tc, test_force_records_override);
     tcase_add_test(tc, test_explain_formats);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? 0 : 1;
+    return vd_test_run(s);
 }
