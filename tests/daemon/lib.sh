@@ -41,10 +41,12 @@ vd_test_init() {
 vd_start() {
     "$VDISKD" --state-dir "$VD_STATE" "$@" >>"$VD_TMP/vdiskd.log" 2>&1 &
     VD_PID=$!
-    # Bounded wait for the socket: passing never depends on how long this
-    # takes, only a daemon that never comes up fails.
+    # Bounded wait for this daemon's "serving" line, logged once both
+    # sockets listen: passing never depends on how long this takes, only a
+    # daemon that never comes up fails. The sockets themselves prove
+    # nothing, since a daemon killed by SIGKILL leaves its own behind.
     i=0
-    while [ ! -S "$VD_SOCK_RO" ]; do
+    while ! grep -qF "vdiskd[$VD_PID]: info: serving " "$VD_TMP/vdiskd.log"; do
         kill -0 "$VD_PID" 2>/dev/null || vd_fail "vdiskd exited at startup"
         i=$((i + 1))
         [ "$i" -lt 1200 ] || vd_fail "vdiskd did not listen within 60 s"
