@@ -18,7 +18,8 @@
 void vd_uuid_format(const unsigned char uuid[VD_UUID_LEN],
                     char buf[VD_UUID_STRING_LEN]);
 
-/* Either form, either case; false for anything else (uuid then unset). */
+/* Either form, either case; false for anything else (uuid may then be
+ * partly written). */
 bool vd_uuid_parse(const char *str, unsigned char uuid[VD_UUID_LEN]);
 
 /* A new random (version 4) UUID. */
