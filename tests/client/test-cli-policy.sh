@@ -68,6 +68,23 @@ json_expect 'd["domain"] == "vm1"'
 fails "failed to get domain 'nosuch'" vdisk explain nosuch
 fails 'missing argument' vdisk explain
 
+# A domain without disks: the policy has nothing to decide.
+cat >"$VD_TMP/nodisks.xml" <<EOF
+<domain type='kvm'>
+  <name>nodisks</name>
+  <memory unit='KiB'>65536</memory>
+  <os><type arch='x86_64'>hvm</type></os>
+</domain>
+EOF
+ok vdisk define "$VD_TMP/nodisks.xml"
+ok vdisk explain nodisks
+[ "$(cat "$VD_TMP/out")" = "Domain 'nodisks' has no disks: the policy decided nothing." ] ||
+    vd_fail "explain nodisks: $(cat "$VD_TMP/out")"
+ok vdisk explain --json nodisks
+json_expect 'd == {"domain": "nodisks", "driver": "qemu", "decisions": []}'
+ok vdisk migrate-check nodisks
+ok vdisk undefine nodisks
+
 # --- migrate-check ---
 # Writeback on vdb while vda is none: refused, naming vdb.
 ok vdisk define "$data/qemu-migrate-writeback.xml"
