@@ -59,15 +59,11 @@ open_connection(VdConnect *conn, const char *name, unsigned int flags,
 {
     g_autoptr(GByteArray) args = g_byte_array_new();
     g_autoptr(GByteArray) reply = NULL;
-    VdXdrReader r;
 
     vd_xdr_put_opt_string(args, name);
     vd_xdr_put_u32(args, flags);
     reply = vd_remote_call(conn, VD_PROC_CONNECT_OPEN, args, error);
-    if (reply == NULL)
-        return false;
-    vd_xdr_reader_init(&r, reply->data, reply->len);
-    return vd_transport_reply_done(conn, &r, VD_PROC_CONNECT_OPEN, error);
+    return vd_transport_reply_void(conn, reply, VD_PROC_CONNECT_OPEN, error);
 }
 
 VdConnect *
@@ -145,16 +141,8 @@ static char *
 call_string(VdConnect *conn, int32_t proc, GError **error)
 {
     g_autoptr(GByteArray) reply = vd_remote_call(conn, proc, NULL, error);
-    g_autofree char *s = NULL;
-    VdXdrReader r;
 
-    if (reply == NULL)
-        return NULL;
-    vd_xdr_reader_init(&r, reply->data, reply->len);
-    s = vd_xdr_get_string(&r, VD_REMOTE_STRING_MAX);
-    if (!vd_transport_reply_done(conn, &r, proc, error))
-        return NULL;
-    return g_steal_pointer(&s);
+    return vd_transport_reply_string(conn, reply, proc, error);
 }
 
 /* A call with no arguments whose reply is one unsigned hyper. */
@@ -208,8 +196,7 @@ vd_connect_get_daemon_info(VdConnect *conn, VdDaemonInfo *info, GError **error)
     VdXdrReader r;
 
     memset(info, 0, sizeof(*info));
-    reply = vd_transport_call(conn, VD_VDISK_PROGRAM, VD_VDISK_VERSION,
-                              VD_VPROC_DAEMON_INFO, NULL, error);
+    reply = vd_vdisk_call(conn, VD_VPROC_DAEMON_INFO, NULL, error);
     if (reply == NULL)
         return false;
     vd_xdr_reader_init(&r, reply->data, reply->len);

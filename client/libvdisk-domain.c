@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "client/libvdisk-private.h"
-#include "common/rpc/remote-types.h"
 
 void
 vd_domain_ref_free(VdDomainRef *dom)
@@ -35,9 +34,8 @@ vd_domain_summary_array_free(VdDomainSummary *sums, size_t nsums)
     g_free(sums);
 }
 
-/* Arguments that start with the domain, as most calls' do. */
-static GByteArray *
-dom_args(const VdDomainRef *dom)
+GByteArray *
+vd_domain_args(const VdDomainRef *dom)
 {
     GByteArray *args = g_byte_array_new();
 
@@ -45,16 +43,20 @@ dom_args(const VdDomainRef *dom)
     return args;
 }
 
+void
+vd_domain_ref_take(VdDomainRef *dom, VdRemoteDomain *rd)
+{
+    dom->name = g_steal_pointer(&rd->name);
+    memcpy(dom->uuid, rd->uuid, VD_UUID_LEN);
+    dom->id = rd->id;
+}
+
 static bool
 call_void(VdConnect *conn, int32_t proc, const GByteArray *args, GError **error)
 {
     g_autoptr(GByteArray) reply = vd_remote_call(conn, proc, args, error);
-    VdXdrReader r;
 
-    if (reply == NULL)
-        return false;
-    vd_xdr_reader_init(&r, reply->data, reply->len);
-    return vd_transport_reply_done(conn, &r, proc, error);
+    return vd_transport_reply_void(conn, reply, proc, error);
 }
 
 /* A call whose reply is n ints. */
@@ -89,16 +91,8 @@ call_string(VdConnect *conn, int32_t proc, const GByteArray *args,
             GError **error)
 {
     g_autoptr(GByteArray) reply = vd_remote_call(conn, proc, args, error);
-    g_autofree char *s = NULL;
-    VdXdrReader r;
 
-    if (reply == NULL)
-        return NULL;
-    vd_xdr_reader_init(&r, reply->data, reply->len);
-    s = vd_xdr_get_string(&r, VD_REMOTE_STRING_MAX);
-    if (!vd_transport_reply_done(conn, &r, proc, error))
-        return NULL;
-    return g_steal_pointer(&s);
+    return vd_transport_reply_string(conn, reply, proc, error);
 }
 
 /* A call whose reply is one remote_nonnull_domain. */
@@ -120,9 +114,7 @@ call_domain(VdConnect *conn, int32_t proc, const GByteArray *args,
         return NULL;
     }
     dom = g_new0(VdDomainRef, 1);
-    dom->name = g_steal_pointer(&rd.name);
-    memcpy(dom->uuid, rd.uuid, VD_UUID_LEN);
-    dom->id = rd.id;
+    vd_domain_ref_take(dom, &rd);
     return dom;
 }
 
@@ -153,9 +145,7 @@ vd_connect_list_all_domains(VdConnect *conn, unsigned int flags,
         VdRemoteDomain rd = { 0 };
 
         vd_remote_domain_get(&r, &rd);
-        list[i].name = g_steal_pointer(&rd.name);
-        memcpy(list[i].uuid, rd.uuid, VD_UUID_LEN);
-        list[i].id = rd.id;
+        vd_domain_ref_take(&list[i], &rd);
     }
     (void)vd_xdr_get_u32(&r);   /* ret: the count again */
     if (!vd_transport_reply_done(conn, &r, VD_PROC_CONNECT_LIST_ALL_DOMAINS,
@@ -267,7 +257,7 @@ vd_domain_lookup(VdConnect *conn, const char *name_or_uuid, GError **error)
         if (dom != NULL || !try_next_lookup(conn, &local))
             goto done;
     }
-    if (vd_client_uuid_parse(name_or_uuid, uuid)) {
+    if (vd_uuid_parse(name_or_uuid, uuid)) {
         dom = vd_domain_lookup_by_uuid(conn, uuid, &local);
         if (dom != NULL || !try_next_lookup(conn, &local))
             goto done;
@@ -302,7 +292,7 @@ vd_domain_define_xml_flags(VdConnect *conn, const char *xml,
 bool
 vd_domain_undefine(VdConnect *conn, const VdDomainRef *dom, GError **error)
 {
-    g_autoptr(GByteArray) args = dom_args(dom);
+    g_autoptr(GByteArray) args = vd_domain_args(dom);
 
     return call_void(conn, VD_PROC_DOMAIN_UNDEFINE, args, error);
 }
@@ -311,7 +301,7 @@ bool
 vd_domain_undefine_flags(VdConnect *conn, const VdDomainRef *dom,
                          unsigned int flags, GError **error)
 {
-    g_autoptr(GByteArray) args = dom_args(dom);
+    g_autoptr(GByteArray) args = vd_domain_args(dom);
 
     vd_xdr_put_u32(args, flags);
     return call_void(conn, VD_PROC_DOMAIN_UNDEFINE_FLAGS, args, error);
@@ -321,7 +311,7 @@ char *
 vd_domain_get_xml_desc(VdConnect *conn, const VdDomainRef *dom,
                        unsigned int flags, GError **error)
 {
-    g_autoptr(GByteArray) args = dom_args(dom);
+    g_autoptr(GByteArray) args = vd_domain_args(dom);
 
     vd_xdr_put_u32(args, flags);
     return call_string(conn, VD_PROC_DOMAIN_GET_XML_DESC, args, error);
@@ -330,7 +320,7 @@ vd_domain_get_xml_desc(VdConnect *conn, const VdDomainRef *dom,
 char *
 vd_domain_get_os_type(VdConnect *conn, const VdDomainRef *dom, GError **error)
 {
-    g_autoptr(GByteArray) args = dom_args(dom);
+    g_autoptr(GByteArray) args = vd_domain_args(dom);
 
     return call_string(conn, VD_PROC_DOMAIN_GET_OS_TYPE, args, error);
 }
@@ -339,7 +329,7 @@ bool
 vd_domain_get_info(VdConnect *conn, const VdDomainRef *dom,
                    VdDomainInfoRec *info, GError **error)
 {
-    g_autoptr(GByteArray) args = dom_args(dom);
+    g_autoptr(GByteArray) args = vd_domain_args(dom);
     g_autoptr(GByteArray) reply = NULL;
     VdXdrReader r;
 
@@ -360,7 +350,7 @@ bool
 vd_domain_get_state(VdConnect *conn, const VdDomainRef *dom, unsigned int flags,
                     int *state, int *reason, GError **error)
 {
-    g_autoptr(GByteArray) args = dom_args(dom);
+    g_autoptr(GByteArray) args = vd_domain_args(dom);
     int32_t v[2];
 
     vd_xdr_put_u32(args, flags);
@@ -374,7 +364,7 @@ vd_domain_get_state(VdConnect *conn, const VdDomainRef *dom, unsigned int flags,
 int
 vd_domain_is_active(VdConnect *conn, const VdDomainRef *dom, GError **error)
 {
-    g_autoptr(GByteArray) args = dom_args(dom);
+    g_autoptr(GByteArray) args = vd_domain_args(dom);
 
     return call_bool(conn, VD_PROC_DOMAIN_IS_ACTIVE, args, error);
 }
@@ -383,7 +373,7 @@ int
 vd_domain_is_persistent(VdConnect *conn, const VdDomainRef *dom,
                         GError **error)
 {
-    g_autoptr(GByteArray) args = dom_args(dom);
+    g_autoptr(GByteArray) args = vd_domain_args(dom);
 
     return call_bool(conn, VD_PROC_DOMAIN_IS_PERSISTENT, args, error);
 }
@@ -391,7 +381,7 @@ vd_domain_is_persistent(VdConnect *conn, const VdDomainRef *dom,
 int
 vd_domain_get_autostart(VdConnect *conn, const VdDomainRef *dom, GError **error)
 {
-    g_autoptr(GByteArray) args = dom_args(dom);
+    g_autoptr(GByteArray) args = vd_domain_args(dom);
 
     return call_bool(conn, VD_PROC_DOMAIN_GET_AUTOSTART, args, error);
 }
@@ -400,7 +390,7 @@ int
 vd_domain_has_managed_save_image(VdConnect *conn, const VdDomainRef *dom,
                                  unsigned int flags, GError **error)
 {
-    g_autoptr(GByteArray) args = dom_args(dom);
+    g_autoptr(GByteArray) args = vd_domain_args(dom);
 
     vd_xdr_put_u32(args, flags);
     return call_bool(conn, VD_PROC_DOMAIN_HAS_MANAGED_SAVE_IMAGE, args, error);
@@ -410,7 +400,7 @@ int
 vd_domain_snapshot_num(VdConnect *conn, const VdDomainRef *dom,
                        unsigned int flags, GError **error)
 {
-    g_autoptr(GByteArray) args = dom_args(dom);
+    g_autoptr(GByteArray) args = vd_domain_args(dom);
     int32_t num;
 
     vd_xdr_put_u32(args, flags);

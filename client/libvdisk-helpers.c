@@ -1,10 +1,8 @@
 /*
- * What callers of libvdisk need around the calls: UUID text, state
- * names, and recognising "the daemon does not know this call".
+ * What callers of libvdisk need around the calls: state names, and
+ * recognising "the daemon does not know this call".
  */
 #include "config.h"
-
-#include <string.h>
 
 #include "client/libvdisk-private.h"
 
@@ -42,45 +40,4 @@ vd_domain_state_name(int state)
     if (state < 0 || (size_t)state >= G_N_ELEMENTS(names))
         return "unknown";
     return names[state];
-}
-
-void
-vd_client_uuid_format(const unsigned char uuid[VD_UUID_LEN],
-                      char buf[VD_UUID_STRING_LEN])
-{
-    static const char hex[] = "0123456789abcdef";
-    char *p = buf;
-
-    for (size_t i = 0; i < VD_UUID_LEN; i++) {
-        if (i == 4 || i == 6 || i == 8 || i == 10)
-            *p++ = '-';
-        *p++ = hex[uuid[i] >> 4];
-        *p++ = hex[uuid[i] & 0xf];
-    }
-    *p = '\0';
-}
-
-bool
-vd_client_uuid_parse(const char *str, unsigned char uuid[VD_UUID_LEN])
-{
-    size_t len = strlen(str);
-    bool dashed = len == VD_UUID_STRING_LEN - 1;
-    const char *p = str;
-
-    if (!dashed && len != 2 * VD_UUID_LEN)
-        return false;
-    for (size_t i = 0; i < VD_UUID_LEN; i++) {
-        int hi;
-        int lo;
-
-        if (dashed && (i == 4 || i == 6 || i == 8 || i == 10) && *p++ != '-')
-            return false;
-        hi = g_ascii_xdigit_value(p[0]);
-        lo = g_ascii_xdigit_value(p[1]);
-        if (hi < 0 || lo < 0)
-            return false;
-        uuid[i] = (unsigned char)(hi << 4 | lo);
-        p += 2;
-    }
-    return true;
 }

@@ -7,6 +7,7 @@
 #define VD_CLIENT_LIBVDISK_PRIVATE_H
 
 #include "client/libvdisk.h"
+#include "common/rpc/remote-types.h"
 #include "common/rpc/xdr-codec.h"
 
 struct VdConnect {
@@ -30,9 +31,6 @@ bool vd_uri_resolve(const char *uri, bool read_only, VdUriTarget *target,
                     GError **error);
 void vd_uri_target_clear(VdUriTarget *target);
 
-/* The default sockets: $XDG_STATE_HOME/vdisk/run/vdiskd-sock[-ro]. */
-char *vd_uri_default_socket(bool read_only);
-
 /* Connect a stream socket to path; -1 and error when that fails. */
 int vd_transport_open(const char *path, GError **error);
 
@@ -54,6 +52,16 @@ GByteArray *vd_transport_call(VdConnect *conn, uint32_t prog, uint32_t vers,
 bool vd_transport_reply_done(VdConnect *conn, const VdXdrReader *r,
                              int32_t proc, GError **error);
 
+/*
+ * Decode a whole reply of proc that is void, or one string (newly
+ * allocated). reply may be NULL: the call failed, its error is set, and
+ * these fail too.
+ */
+bool vd_transport_reply_void(VdConnect *conn, const GByteArray *reply,
+                             int32_t proc, GError **error);
+char *vd_transport_reply_string(VdConnect *conn, const GByteArray *reply,
+                                int32_t proc, GError **error);
+
 /* Mark conn broken and set a VD_FROM_RPC/VD_ERR_RPC error. */
 void vd_transport_fail(VdConnect *conn, GError **error, const char *fmt, ...)
     G_GNUC_PRINTF(3, 4);
@@ -61,5 +69,15 @@ void vd_transport_fail(VdConnect *conn, GError **error, const char *fmt, ...)
 /* A call of libvirt's remote program. */
 GByteArray *vd_remote_call(VdConnect *conn, int32_t proc,
                            const GByteArray *args, GError **error);
+
+/* The arguments of a call that start with the domain, as most do. */
+GByteArray *vd_domain_args(const VdDomainRef *dom);
+
+/* Move a decoded remote_nonnull_domain into dom: rd's name is taken. */
+void vd_domain_ref_take(VdDomainRef *dom, VdRemoteDomain *rd);
+
+/* A call of vdisk's own program. */
+GByteArray *vd_vdisk_call(VdConnect *conn, int32_t proc,
+                          const GByteArray *args, GError **error);
 
 #endif /* VD_CLIENT_LIBVDISK_PRIVATE_H */

@@ -259,10 +259,46 @@ vd_transport_reply_done(VdConnect *conn, const VdXdrReader *r, int32_t proc,
     return false;
 }
 
+bool
+vd_transport_reply_void(VdConnect *conn, const GByteArray *reply, int32_t proc,
+                        GError **error)
+{
+    VdXdrReader r;
+
+    if (reply == NULL)
+        return false;
+    vd_xdr_reader_init(&r, reply->data, reply->len);
+    return vd_transport_reply_done(conn, &r, proc, error);
+}
+
+char *
+vd_transport_reply_string(VdConnect *conn, const GByteArray *reply,
+                          int32_t proc, GError **error)
+{
+    g_autofree char *s = NULL;
+    VdXdrReader r;
+
+    if (reply == NULL)
+        return NULL;
+    vd_xdr_reader_init(&r, reply->data, reply->len);
+    s = vd_xdr_get_string(&r, VD_REMOTE_STRING_MAX);
+    if (!vd_transport_reply_done(conn, &r, proc, error))
+        return NULL;
+    return g_steal_pointer(&s);
+}
+
 GByteArray *
 vd_remote_call(VdConnect *conn, int32_t proc, const GByteArray *args,
                GError **error)
 {
     return vd_transport_call(conn, VD_REMOTE_PROGRAM, VD_REMOTE_VERSION, proc,
+                             args, error);
+}
+
+GByteArray *
+vd_vdisk_call(VdConnect *conn, int32_t proc, const GByteArray *args,
+              GError **error)
+{
+    return vd_transport_call(conn, VD_VDISK_PROGRAM, VD_VDISK_VERSION, proc,
                              args, error);
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "client/libvdisk-private.h"
+#include "common/util/paths.h"
 
 #define DEFAULT_DRIVER "vdisk"
 #define DEFAULT_NAME "vdisk:///system"
@@ -23,34 +24,6 @@ set_uri_error(GError **error, const char *uri, const char *why)
 {
     g_set_error(error, vd_error_quark(VD_FROM_REMOTE), VD_ERR_INVALID_ARG,
                 "unsupported connection URI '%s': %s; " ACCEPTED, uri, why);
-}
-
-/* The user's state directory, found as the daemon finds it
- * (vd_state_dir_default_path): client and daemon must agree on it with
- * every GLib configure accepts, and g_get_user_state_dir() is 2.72's. */
-static const char *
-user_state_dir(void)
-{
-#if GLIB_CHECK_VERSION(2, 72, 0)
-    return g_get_user_state_dir();
-#else
-    static char *dir;
-    const char *xdg = g_getenv("XDG_STATE_HOME");
-
-    if (dir == NULL)
-        dir = xdg != NULL && g_path_is_absolute(xdg)
-            ? g_strdup(xdg)
-            : g_build_filename(g_get_home_dir(), ".local", "state", NULL);
-    return dir;
-#endif
-}
-
-char *
-vd_uri_default_socket(bool read_only)
-{
-    return g_build_filename(user_state_dir(), "vdisk", "run",
-                            read_only ? "vdiskd-sock-ro" : "vdiskd-sock",
-                            NULL);
 }
 
 void
@@ -138,7 +111,7 @@ vd_uri_resolve(const char *uri, bool read_only, VdUriTarget *target,
 
     memset(target, 0, sizeof(*target));
     if (uri == NULL) {
-        target->socket_path = vd_uri_default_socket(read_only);
+        target->socket_path = vd_default_socket_path(read_only);
         target->name = g_strdup(DEFAULT_NAME);
         return true;
     }
@@ -176,7 +149,7 @@ vd_uri_resolve(const char *uri, bool read_only, VdUriTarget *target,
             set_uri_error(error, uri, "socket=SOCKET is needed");
             return false;
         }
-        socket_path = vd_uri_default_socket(read_only);
+        socket_path = vd_default_socket_path(read_only);
     }
 
     target->socket_path = g_steal_pointer(&socket_path);

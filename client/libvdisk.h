@@ -26,8 +26,10 @@
  * connections are independent.
  *
  * Numbers shared with the daemon (connect flags VD_CONNECT_RO, domain
- * states VD_DOMAIN_*, list flags VD_LIST_DOMAINS_*, define and undefine
- * flags) come from common/rpc/protocol.h, included here.
+ * states VD_DOMAIN_*, list flags VD_LIST_DOMAINS_*, define, undefine and
+ * explain flags) come from common/rpc/protocol.h, included here; UUID
+ * text (vd_uuid_format, vd_uuid_parse) from common/util/uuid.h, included
+ * too.
  */
 #ifndef VD_CLIENT_LIBVDISK_H
 #define VD_CLIENT_LIBVDISK_H
@@ -39,9 +41,7 @@
 
 #include "common/rpc/protocol.h"
 #include "common/util/error.h"
-
-#define VD_UUID_LEN 16
-#define VD_UUID_STRING_LEN 37  /* 36 characters and the NUL */
+#include "common/util/uuid.h"
 
 /* ---- Connections ---- */
 
@@ -197,6 +197,47 @@ int vd_domain_has_managed_save_image(VdConnect *conn, const VdDomainRef *dom,
 int vd_domain_snapshot_num(VdConnect *conn, const VdDomainRef *dom,
                            unsigned int flags, GError **error);
 
+/* ---- The safety policy (vdisk's own program) ----
+ *
+ * Calls that libvirt has no procedure for. A vdiskd that does not know
+ * one answers with an error for which vd_error_is_unsupported() is true.
+ */
+
+/*
+ * Define (or redefine) a domain as vd_domain_define_xml_flags() does
+ * (flags VD_DEFINE_VALIDATE, VD_DEFINE_UNSAFE), and hear what the policy
+ * warns about: an unsafe value it replaced, a refusal that VD_DEFINE_UNSAFE
+ * or a <vdisk:override> lifted. Each warning is one line for the user,
+ * "SEVERITY: disk DISK: DECISION (RULE): REASON".
+ *
+ * warnings: NULL, or where the warnings go: a NULL-terminated array
+ * (g_strfreev), empty when there are none; NULL on error.
+ * A refusal is VD_ERR_CONFIG_UNSUPPORTED naming the disk and the rule.
+ */
+VdDomainRef *vd_domain_define(VdConnect *conn, const char *xml,
+                              unsigned int flags, char ***warnings,
+                              GError **error);
+
+/*
+ * Every decision the policy takes for a defined domain, and why: one line
+ * per decision ("vda: cache=none (qemu-default-cache): REASON"), or with
+ * flags VD_EXPLAIN_JSON one JSON object
+ * {"domain":..,"driver":..,"decisions":[{"disk","decision","rule",
+ * "severity","reason"},..]} followed by a newline. The text is the
+ * daemon's, unchanged.
+ */
+char *vd_domain_explain(VdConnect *conn, const VdDomainRef *dom,
+                        unsigned int flags, GError **error);
+
+/*
+ * Would a live migration of dom be safe for its disks' data? False with
+ * VD_ERR_MIGRATE_UNSAFE, whose message names the first unsafe disk and
+ * its cache mode, when it would not; false with another error when the
+ * check could not be made.
+ */
+bool vd_domain_migrate_check(VdConnect *conn, const VdDomainRef *dom,
+                             GError **error);
+
 /* ---- Helpers ---- */
 
 /*
@@ -208,11 +249,5 @@ bool vd_error_is_unsupported(const GError *err);
 
 /* "running", "shut off", ... as virsh words states; "unknown" otherwise. */
 const char *vd_domain_state_name(int state);
-
-/* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" into buf. */
-void vd_client_uuid_format(const unsigned char uuid[VD_UUID_LEN],
-                           char buf[VD_UUID_STRING_LEN]);
-/* The 36-character form or 32 hex digits; false for anything else. */
-bool vd_client_uuid_parse(const char *str, unsigned char uuid[VD_UUID_LEN]);
 
 #endif /* VD_CLIENT_LIBVDISK_H */

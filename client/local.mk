@@ -6,6 +6,7 @@ libvdisk_a_SOURCES = \
 	client/libvdisk-transport.c \
 	client/libvdisk-connect.c \
 	client/libvdisk-domain.c \
+	client/libvdisk-policy.c \
 	client/libvdisk-helpers.c
 
 bin_PROGRAMS += vdisk
@@ -14,6 +15,7 @@ vdisk_SOURCES = \
 	client/cli/commands.h \
 	client/cli/cmd-query.c \
 	client/cli/cmd-domain.c \
+	client/cli/cmd-policy.c \
 	client/cli/cmd-host.c \
 	client/cli/cmd-help.c \
 	client/cli/domain-arg.c \

@@ -12,6 +12,7 @@
 #include <glib-unix.h>
 #include <glib/gstdio.h>
 
+#include "common/util/paths.h"
 #include "daemon/daemon.h"
 #include "daemon/domain-runtime.h"
 #include "daemon/domain-store.h"
@@ -109,7 +110,7 @@ run(VdDaemon *daemon)
 {
     g_autoptr(GError) error = NULL;
     g_autofree char *path = opt_state_dir ? g_strdup(opt_state_dir)
-                                          : vd_state_dir_default_path();
+                                          : vd_default_state_dir();
 
     daemon->state = vd_state_dir_open(path, &error);
     if (!daemon->state) {

@@ -12,6 +12,7 @@
 
 #include "common/util/error.h"
 #include "common/util/file.h"
+#include "common/util/paths.h"
 #include "daemon/state-dir.h"
 
 struct _VdStateDir {
@@ -27,22 +28,6 @@ struct _VdStateDir {
     gboolean pid_written;   /* the pid file is ours to remove */
 };
 
-char *
-vd_state_dir_default_path(void)
-{
-#if GLIB_CHECK_VERSION(2, 72, 0)
-    return g_build_filename(g_get_user_state_dir(), "vdisk", NULL);
-#else
-    /* What g_get_user_state_dir() does, for GLib before 2.72. */
-    const char *xdg = g_getenv("XDG_STATE_HOME");
-
-    if (xdg != NULL && g_path_is_absolute(xdg))
-        return g_build_filename(xdg, "vdisk", NULL);
-    return g_build_filename(g_get_home_dir(), ".local", "state", "vdisk",
-                            NULL);
-#endif
-}
-
 static VdStateDir *
 state_dir_new(const char *path)
 {
@@ -55,8 +40,8 @@ state_dir_new(const char *path)
     sd->run_dir = g_build_filename(sd->path, "run", NULL);
     sd->lock_path = g_build_filename(sd->run_dir, "vdiskd.lock", NULL);
     sd->pid_path = g_build_filename(sd->run_dir, "vdiskd.pid", NULL);
-    sd->sock_path = g_build_filename(sd->run_dir, "vdiskd-sock", NULL);
-    sd->sock_ro_path = g_build_filename(sd->run_dir, "vdiskd-sock-ro", NULL);
+    sd->sock_path = vd_state_socket_path(sd->path, false);
+    sd->sock_ro_path = vd_state_socket_path(sd->path, true);
     sd->lock_fd = -1;
     return sd;
 }

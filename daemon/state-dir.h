@@ -37,9 +37,6 @@ typedef struct _VdStateDir VdStateDir;
 /* The largest definition load_domains reads; larger ones are unusable. */
 #define VD_STATE_DOMAIN_MAX ((size_t)4 << 20)
 
-/* The default state directory, $XDG_STATE_HOME/vdisk; free with g_free. */
-char *vd_state_dir_default_path(void);
-
 /*
  * Create the layout above under @path (directories mode 0700), lock it and
  * write the pid file. Fails with VD_ERR_RESOURCE_BUSY if another daemon

@@ -3,8 +3,8 @@
  */
 #include "config.h"
 
+#include "common/util/json-writer.h"
 #include "drivers/driver.h"
-#include "drivers/json.h"
 
 void
 vd_decision_free(VdDecision *d)
@@ -52,26 +52,31 @@ vd_explain_text(const GPtrArray *decisions)
 GString *
 vd_explain_json(const VdDomainDef *def, const GPtrArray *decisions)
 {
-    GString *out = g_string_new(NULL);
+    g_autoptr(VdJsonWriter) w = vd_json_writer_new(false);
+    g_autofree char *doc = NULL;
+    GString *out;
 
-    vd_json_begin_object(out);
-    vd_json_string(out, "domain", def->name != NULL ? def->name : "");
-    vd_json_string(out, "driver", vd_driver_for_domain(def)->name);
-    vd_json_begin_array(out, "decisions");
+    vd_json_begin_object(w);
+    vd_json_member_string(w, "domain", def->name != NULL ? def->name : "");
+    vd_json_member_string(w, "driver", vd_driver_for_domain(def)->name);
+    vd_json_key(w, "decisions");
+    vd_json_begin_array(w);
     for (guint i = 0; i < decisions->len; i++) {
         const VdDecision *d = g_ptr_array_index(decisions, i);
 
-        vd_json_begin_object(out);
-        vd_json_string(out, "disk", d->disk);
-        vd_json_string(out, "decision", d->what);
-        vd_json_string(out, "rule", d->rule);
-        vd_json_string(out, "severity",
-                       vd_decision_severity_to_string(d->severity));
-        vd_json_string(out, "reason", d->reason);
-        vd_json_end_object(out);
+        vd_json_begin_object(w);
+        vd_json_member_string(w, "disk", d->disk);
+        vd_json_member_string(w, "decision", d->what);
+        vd_json_member_string(w, "rule", d->rule);
+        vd_json_member_string(w, "severity",
+                              vd_decision_severity_to_string(d->severity));
+        vd_json_member_string(w, "reason", d->reason);
+        vd_json_end_object(w);
     }
-    vd_json_end_array(out);
-    vd_json_end_object(out);
+    vd_json_end_array(w);
+    vd_json_end_object(w);
+    doc = vd_json_writer_finish(w);
+    out = g_string_new(doc);
     g_string_append_c(out, '\n');
     return out;
 }

@@ -4,7 +4,7 @@ libvddrivers_a_SOURCES = \
 	drivers/driver.h drivers/driver.c drivers/registry.h \
 	drivers/policy.h drivers/policy.c drivers/policy-cache.c \
 	drivers/policy-metadata.c drivers/bus-table.c drivers/migrate.c \
-	drivers/explain.c drivers/json.h drivers/json.c \
+	drivers/explain.c \
 	drivers/qemu/qemu-driver.c drivers/qemu/qemu-argv.h \
 	drivers/qemu/qemu-argv.c \
 	drivers/xen/xen-driver.c drivers/xen/xen-xl.h drivers/xen/xen-xl.c \

@@ -2,14 +2,19 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "client/cli/commands.h"
 
 enum { DEFINE_OPT_UNSAFE = 1 << 0 };
 
-/* What define and undefine print: a sentence, or the domain for scripts. */
+/*
+ * What define and undefine print: a sentence, or the domain for scripts,
+ * with define's warnings (NULL for undefine, which has none).
+ */
 static void
-print_done(VdCliOut *out, const VdDomainRef *dom, const char *sentence)
+print_done(VdCliOut *out, const VdDomainRef *dom, const char *const *warnings,
+           const char *sentence)
 {
     char uuid[VD_UUID_STRING_LEN];
 
@@ -17,19 +22,40 @@ print_done(VdCliOut *out, const VdDomainRef *dom, const char *sentence)
         puts(sentence);
         return;
     }
-    vd_client_uuid_format(dom->uuid, uuid);
+    vd_uuid_format(dom->uuid, uuid);
     vd_cli_out_begin_record(out);
     vd_cli_out_str(out, NULL, "name", dom->name);
     vd_cli_out_str(out, NULL, "uuid", uuid);
+    if (warnings != NULL)
+        vd_cli_out_strv(out, NULL, "warnings", warnings);
     vd_cli_out_end_record(out);
 }
 
+/*
+ * The daemon words each warning "SEVERITY: disk ...": a severity that is
+ * itself "warning" is not said twice.
+ */
+static void
+print_warnings(const char *const *warnings)
+{
+    for (size_t i = 0; warnings[i] != NULL; i++) {
+        const char *w = warnings[i];
+
+        if (g_str_has_prefix(w, "warning: "))
+            w += strlen("warning: ");
+        vd_cli_warning("%s", w);
+    }
+}
+
+/* vdisk's define: the policy's warnings come back with the domain. */
 static int
 run_define(VdCliContext *ctx)
 {
     const char *file = ctx->args[0];
+    unsigned int flags = (ctx->opts & DEFINE_OPT_UNSAFE) ? VD_DEFINE_UNSAFE : 0;
     g_autoptr(GError) err = NULL;
     g_autoptr(VdDomainRef) dom = NULL;
+    g_auto(GStrv) warnings = NULL;
     g_autofree char *xml = NULL;
     g_autofree char *sentence = NULL;
 
@@ -37,20 +63,15 @@ run_define(VdCliContext *ctx)
         vd_cli_error("%s", err->message);
         return 1;
     }
-    /* DEFINE_XML as virsh sends it; the flags call only when a flag is
-     * given, so that a daemon without it still serves plain defines. */
-    if (ctx->opts & DEFINE_OPT_UNSAFE)
-        dom = vd_domain_define_xml_flags(ctx->conn, xml, VD_DEFINE_UNSAFE,
-                                         &err);
-    else
-        dom = vd_domain_define_xml(ctx->conn, xml, &err);
+    dom = vd_domain_define(ctx->conn, xml, flags, &warnings, &err);
     if (dom == NULL) {
         vd_cli_error("failed to define a domain from %s: %s", file,
                      err->message);
         return 1;
     }
+    print_warnings((const char *const *)warnings);
     sentence = g_strdup_printf("Domain '%s' defined from %s", dom->name, file);
-    print_done(ctx->out, dom, sentence);
+    print_done(ctx->out, dom, (const char *const *)warnings, sentence);
     return 0;
 }
 
@@ -92,7 +113,7 @@ run_undefine(VdCliContext *ctx)
         return 1;
     }
     sentence = g_strdup_printf("Domain '%s' has been undefined", dom->name);
-    print_done(ctx->out, dom, sentence);
+    print_done(ctx->out, dom, NULL, sentence);
     return 0;
 }
 

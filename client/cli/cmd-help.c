@@ -10,6 +10,8 @@ const VdCliCommand *const vd_cli_commands[] = {
     &vd_cli_cmd_list,
     &vd_cli_cmd_dominfo,
     &vd_cli_cmd_dumpxml,
+    &vd_cli_cmd_explain,
+    &vd_cli_cmd_migrate_check,
     &vd_cli_cmd_define,
     &vd_cli_cmd_undefine,
     &vd_cli_cmd_version,
@@ -49,6 +51,32 @@ print_command_help(const VdCliCommand *cmd)
         printf("  %-12s %s\n", o->name, o->help);
 }
 
+/* "define FILE [--unsafe]": the verb and what follows it. */
+static char *
+command_call(const VdCliCommand *cmd)
+{
+    return g_strdup_printf("%s%s%s", cmd->name, *cmd->usage ? " " : "",
+                           cmd->usage);
+}
+
+/* Every verb on a line, its summary in a column wide enough for all. */
+static void
+print_command_list(void)
+{
+    g_autoptr(GPtrArray) calls = g_ptr_array_new_with_free_func(g_free);
+    size_t width = 0;
+
+    for (size_t i = 0; vd_cli_commands[i] != NULL; i++) {
+        char *call = command_call(vd_cli_commands[i]);
+
+        width = MAX(width, strlen(call));
+        g_ptr_array_add(calls, call);
+    }
+    for (size_t i = 0; vd_cli_commands[i] != NULL; i++)
+        printf("  %-*s  %s\n", (int)width, (char *)calls->pdata[i],
+               vd_cli_commands[i]->summary);
+}
+
 void
 vd_cli_print_help(const VdCliCommand *cmd)
 {
@@ -58,13 +86,7 @@ vd_cli_print_help(const VdCliCommand *cmd)
     }
     fputs(global_usage, stdout);
     printf("\nCommands:\n");
-    for (size_t i = 0; vd_cli_commands[i] != NULL; i++) {
-        const VdCliCommand *c = vd_cli_commands[i];
-        g_autofree char *call = g_strdup_printf("%s%s%s", c->name,
-                                                *c->usage ? " " : "", c->usage);
-
-        printf("  %-24s %s\n", call, c->summary);
-    }
+    print_command_list();
     printf("\nDOM is a domain's name, UUID or id. "
            "'vdisk help COMMAND' shows a command's usage.\n");
 }

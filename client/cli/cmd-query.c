@@ -45,7 +45,7 @@ run_list(VdCliContext *ctx)
     for (size_t i = 0; i < n; i++) {
         char uuid[VD_UUID_STRING_LEN];
 
-        vd_client_uuid_format(sums[i].dom.uuid, uuid);
+        vd_uuid_format(sums[i].dom.uuid, uuid);
         vd_cli_out_begin_row(ctx->out);
         if (sums[i].dom.id >= 0)
             vd_cli_out_int(ctx->out, "Id", "id", sums[i].dom.id);
@@ -116,7 +116,7 @@ print_dominfo(VdCliOut *out, const VdDomainRef *dom, const DomInfo *di)
 {
     char uuid[VD_UUID_STRING_LEN];
 
-    vd_client_uuid_format(dom->uuid, uuid);
+    vd_uuid_format(dom->uuid, uuid);
     vd_cli_out_begin_record(out);
     if (dom->id >= 0)
         vd_cli_out_int(out, "Id", "id", dom->id);

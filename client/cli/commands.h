@@ -55,6 +55,8 @@ VdDomainRef *vd_cli_lookup_domain(VdCliContext *ctx, const char *name);
 extern const VdCliCommand vd_cli_cmd_list;
 extern const VdCliCommand vd_cli_cmd_dominfo;
 extern const VdCliCommand vd_cli_cmd_dumpxml;
+extern const VdCliCommand vd_cli_cmd_explain;
+extern const VdCliCommand vd_cli_cmd_migrate_check;
 extern const VdCliCommand vd_cli_cmd_define;
 extern const VdCliCommand vd_cli_cmd_undefine;
 extern const VdCliCommand vd_cli_cmd_version;

@@ -26,17 +26,38 @@ struct VdCliOut {
     GPtrArray *row;                 /* the row being filled */
 };
 
+static void print_diagnostic(const char *kind, const char *fmt, va_list ap)
+    G_GNUC_PRINTF(2, 0);
+
+/* stdout first, so that what was printed before comes before the message
+ * when both go to the same terminal or file. */
+static void
+print_diagnostic(const char *kind, const char *fmt, va_list ap)
+{
+    fflush(stdout);
+    fputs(kind, stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
 void
 vd_cli_error(const char *fmt, ...)
 {
     va_list ap;
 
-    fflush(stdout);
-    fputs("error: ", stderr);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    print_diagnostic("error: ", fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+}
+
+void
+vd_cli_warning(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    print_diagnostic("warning: ", fmt, ap);
+    va_end(ap);
 }
 
 void
@@ -282,6 +303,21 @@ vd_cli_out_bool(VdCliOut *o, const char *label, const char *key, bool value,
         vd_json_bool(o->jw, value);
     } else if (!o->json && label != NULL) {
         add_human(o, label, g_strdup(value ? yes : no));
+    }
+}
+
+void
+vd_cli_out_strv(VdCliOut *o, const char *label, const char *key,
+                const char *const *values)
+{
+    if (o->json && key != NULL) {
+        vd_json_key(o->jw, key);
+        vd_json_begin_array(o->jw);
+        for (size_t i = 0; values[i] != NULL; i++)
+            vd_json_string(o->jw, values[i]);
+        vd_json_end_array(o->jw);
+    } else if (!o->json && label != NULL) {
+        add_human(o, label, g_strjoinv(", ", (char **)values));
     }
 }
 

@@ -19,6 +19,8 @@
 
 /* "error: " and the message, on stderr. */
 void vd_cli_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+/* "warning: " and the message, on stderr: the command goes on. */
+void vd_cli_warning(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 /* A usage error: the message and where to read the usage (`vdisk help`,
  * or `vdisk help VERB` when verb is not NULL). */
 void vd_cli_usage_error(const char *verb, const char *fmt, ...)
@@ -52,6 +54,10 @@ void vd_cli_out_uint(VdCliOut *o, const char *label, const char *key,
 /* yes/no: the words people read ("yes"/"no", "enable"/"disable"). */
 void vd_cli_out_bool(VdCliOut *o, const char *label, const char *key,
                      bool value, const char *yes, const char *no);
+/* A list of strings (NULL-terminated): a JSON array of strings; for
+ * people, the strings joined by ", ". */
+void vd_cli_out_strv(VdCliOut *o, const char *label, const char *key,
+                     const char *const *values);
 /* No value: JSON null, and human for people ("-"). */
 void vd_cli_out_null(VdCliOut *o, const char *label, const char *key,
                      const char *human);

@@ -19,12 +19,10 @@
 #include <libxml/tree.h>
 
 #include "common/conf/disk-conf.h"
+#include "common/util/uuid.h"
 
 /* Largest domain XML document accepted, in bytes (libvirt's string max). */
 #define VD_DOMAIN_XML_MAX (4 * 1024 * 1024)
-
-#define VD_UUID_LEN 16
-#define VD_UUID_STRING_LEN 37  /* 36 characters and the NUL */
 
 typedef enum {
     VD_DOMAIN_TYPE_KVM,
@@ -94,12 +92,6 @@ const char *vd_os_type_to_string(VdOsType type);
 /* The enum value a name stands for, or -1. */
 int vd_domain_type_from_string(const char *s);
 int vd_os_type_from_string(const char *s);
-
-/* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" into buf (VD_UUID_STRING_LEN). */
-void vd_uuid_format(const unsigned char uuid[VD_UUID_LEN], char *buf);
-/* Accepts the 36-character form and the 32 hex digits form. */
-bool vd_uuid_parse(const char *str, unsigned char uuid[VD_UUID_LEN]);
-void vd_uuid_generate(unsigned char uuid[VD_UUID_LEN]);
 
 /* The disk whose target dev or source path is name, or NULL. */
 VdDiskDef *vd_domain_def_find_disk(const VdDomainDef *def, const char *name);

@@ -2,7 +2,7 @@ noinst_LIBRARIES += libvdconf.a
 libvdconf_a_SOURCES = \
 	common/conf/domain-conf.h common/conf/disk-conf.h \
 	common/conf/domain-conf.c common/conf/domain-parse.c \
-	common/conf/domain-format.c common/conf/uuid.c \
+	common/conf/domain-format.c \
 	common/conf/disk-xml.h common/conf/disk-conf.c \
 	common/conf/disk-parse.c common/conf/backing-parse.c \
 	common/conf/disk-format.c \

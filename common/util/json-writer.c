@@ -254,3 +254,17 @@ vd_json_null(VdJsonWriter *w)
     g_string_append(w->out, "null");
     after_value(w);
 }
+
+void
+vd_json_member_string(VdJsonWriter *w, const char *key, const char *s)
+{
+    vd_json_key(w, key);
+    vd_json_string(w, s);
+}
+
+void
+vd_json_member_bool(VdJsonWriter *w, const char *key, bool v)
+{
+    vd_json_key(w, key);
+    vd_json_bool(w, v);
+}

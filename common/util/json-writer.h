@@ -1,7 +1,13 @@
 /*
  * A streaming JSON writer: for output that scripts parse (`vdisk --json`,
- * reports), where a printf with quotes would break on the first name
- * holding a quote or a newline.
+ * `vdisk explain --json`) and for JSON that programs take as arguments
+ * (QEMU's -blockdev and -device), where a printf with quotes would break
+ * on the first name holding a quote or a newline.
+ *
+ * Two layouts: pretty, for people, and compact, with no whitespace at all
+ * ({"a":1,"b":[true,null]}), for a document that must stay one word of a
+ * command line. Compact output is byte for byte what the drivers' golden
+ * files (tests/drivers/data) hold.
  *
  * Calls follow the document: begin/end an object or array, a key before
  * each member of an object, then values. Misuse (a value where a key is
@@ -25,7 +31,8 @@
 
 typedef struct VdJsonWriter VdJsonWriter;
 
-/* pretty: members on their own lines, indented by two spaces. */
+/* pretty: members on their own lines, indented by two spaces;
+ * otherwise compact. */
 VdJsonWriter *vd_json_writer_new(bool pretty);
 void vd_json_writer_free(VdJsonWriter *w);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VdJsonWriter, vd_json_writer_free)
@@ -51,5 +58,9 @@ void vd_json_int(VdJsonWriter *w, int64_t v);
 void vd_json_uint(VdJsonWriter *w, uint64_t v);
 void vd_json_bool(VdJsonWriter *w, bool v);
 void vd_json_null(VdJsonWriter *w);
+
+/* A whole member of an object: vd_json_key(), then the value. */
+void vd_json_member_string(VdJsonWriter *w, const char *key, const char *s);
+void vd_json_member_bool(VdJsonWriter *w, const char *key, bool v);
 
 #endif /* VD_UTIL_JSON_WRITER_H */

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "common/util/error.h"
-#include "drivers/json.h"
+#include "common/util/json-writer.h"
 #include "drivers/qemu/qemu-argv.h"
 
 /* AHCI (ich9-ahci) has six ports, one disk each. */
@@ -90,29 +90,32 @@ node_name(const VdDiskDef *disk, char *buf, size_t size)
 static void
 append_blockdev(GPtrArray *args, const VdDiskDef *disk, const char *socket)
 {
-    g_autoptr(GString) j = g_string_new(NULL);
+    g_autoptr(VdJsonWriter) j = vd_json_writer_new(false);
+    g_autofree char *doc = NULL;
     char node[128];
 
     node_name(disk, node, sizeof(node));
     vd_json_begin_object(j);
-    vd_json_string(j, "driver", "nbd");
-    vd_json_string(j, "node-name", node);
+    vd_json_member_string(j, "driver", "nbd");
+    vd_json_member_string(j, "node-name", node);
     vd_json_key(j, "server");
     vd_json_begin_object(j);
-    vd_json_string(j, "type", "unix");
-    vd_json_string(j, "path", socket);
+    vd_json_member_string(j, "type", "unix");
+    vd_json_member_string(j, "path", socket);
     vd_json_end_object(j);
-    vd_json_string(j, "export", disk->target_dev);
+    vd_json_member_string(j, "export", disk->target_dev);
     vd_json_key(j, "cache");
     vd_json_begin_object(j);
-    vd_json_bool(j, "direct", cache_direct(disk->cache));
-    vd_json_bool(j, "no-flush", disk->cache == VD_CACHE_UNSAFE);
+    vd_json_member_bool(j, "direct", cache_direct(disk->cache));
+    vd_json_member_bool(j, "no-flush", disk->cache == VD_CACHE_UNSAFE);
     vd_json_end_object(j);
-    vd_json_bool(j, "read-only", disk->readonly);
+    vd_json_member_bool(j, "read-only", disk->readonly);
     if (disk->discard != VD_DISCARD_DEFAULT)
-        vd_json_string(j, "discard", vd_discard_mode_to_string(disk->discard));
+        vd_json_member_string(j, "discard",
+                              vd_discard_mode_to_string(disk->discard));
     vd_json_end_object(j);
-    append_arg(args, "-blockdev", j->str);
+    doc = vd_json_writer_finish(j);
+    append_arg(args, "-blockdev", doc);
 }
 
 static bool
@@ -121,12 +124,13 @@ append_device(GPtrArray *args, const VdDiskDef *disk, unsigned int *sata_port,
 {
     const BusDevice *bd = bus_device(disk->bus);
     bool cdrom = disk->device == VD_DISK_DEVICE_CDROM;
-    g_autoptr(GString) j = g_string_new(NULL);
+    g_autoptr(VdJsonWriter) j = vd_json_writer_new(false);
+    g_autofree char *doc = NULL;
     char node[128];
 
     g_assert(bd != NULL && (!cdrom || bd->cdrom != NULL));
     vd_json_begin_object(j);
-    vd_json_string(j, "driver", cdrom ? bd->cdrom : bd->device);
+    vd_json_member_string(j, "driver", cdrom ? bd->cdrom : bd->device);
     if (disk->bus == VD_DISK_BUS_SATA) {
         char port[64];
 
@@ -137,25 +141,26 @@ append_device(GPtrArray *args, const VdDiskDef *disk, unsigned int *sata_port,
             return false;
         }
         g_snprintf(port, sizeof(port), "%s.%u", bd->bus_id, (*sata_port)++);
-        vd_json_string(j, "bus", port);
+        vd_json_member_string(j, "bus", port);
     } else if (bd->bus_id != NULL) {
-        vd_json_string(j, "bus", bd->bus_id);
+        vd_json_member_string(j, "bus", bd->bus_id);
     }
-    vd_json_string(j, "id", disk->target_dev);
+    vd_json_member_string(j, "id", disk->target_dev);
     if (disk->source != NULL) {
         node_name(disk, node, sizeof(node));
-        vd_json_string(j, "drive", node);
+        vd_json_member_string(j, "drive", node);
     }
     /* A CD-ROM is never written, so it has no write cache to show. */
     if (!cdrom)
-        vd_json_string(j, "write-cache",
-                       cache_writeback(disk->cache) ? "on" : "off");
+        vd_json_member_string(j, "write-cache",
+                              cache_writeback(disk->cache) ? "on" : "off");
     if (disk->shareable)
-        vd_json_bool(j, "share-rw", true);
+        vd_json_member_bool(j, "share-rw", true);
     if (disk->serial != NULL)
-        vd_json_string(j, "serial", disk->serial);
+        vd_json_member_string(j, "serial", disk->serial);
     vd_json_end_object(j);
-    append_arg(args, "-device", j->str);
+    doc = vd_json_writer_finish(j);
+    append_arg(args, "-device", doc);
     return true;
 }
 

@@ -93,7 +93,7 @@ START_TEST(test_lookups)
     g_autoptr(VdDomainRef) none = NULL;
     char uuid[VD_UUID_STRING_LEN];
 
-    vd_client_uuid_format(vm->uuid, uuid);
+    vd_uuid_format(vm->uuid, uuid);
     ck_assert_str_eq(uuid, VM_UUID);
     ck_assert_int_eq(vm->id, -1);
     ck_assert_str_eq(by_name->name, VM_NAME);
@@ -190,6 +190,98 @@ START_TEST(test_define_flags_and_undefine)
 }
 END_TEST
 
+START_TEST(test_policy_calls)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *unsafe = domain_xml("unsafe");
+    g_autofree char *safe = domain_xml("none");
+    g_autofree char *text = NULL;
+    g_autofree char *json = NULL;
+    g_auto(GStrv) warnings = NULL;
+    g_autoptr(VdDomainRef) dom = NULL;
+
+    /* A refusal names the disk and the rule, and gives no warnings. */
+    dom = vd_domain_define(conn, unsafe, 0, &warnings, &err);
+    ck_assert_ptr_null(dom);
+    ck_assert_ptr_null(warnings);
+    ck_assert_int_eq(err->code, VD_ERR_CONFIG_UNSUPPORTED);
+    ck_assert_ptr_nonnull(strstr(err->message, "rule qemu-unsafe-cache"));
+    g_clear_error(&err);
+
+    /* The override is a warning, and then in every later decision. */
+    dom = vd_domain_define(conn, unsafe, VD_DEFINE_UNSAFE, &warnings, &err);
+    ck_assert_msg(dom != NULL, "%s", err ? err->message : "");
+    ck_assert_str_eq(dom->name, VM_NAME);
+    ck_assert_mem_eq(dom->uuid, vm->uuid, VD_UUID_LEN);
+    ck_assert_uint_eq(g_strv_length(warnings), 1);
+    ck_assert(g_str_has_prefix(warnings[0], "override: disk vda: cache=unsafe "
+                                            "(qemu-unsafe-cache): "));
+    text = vd_domain_explain(conn, vm, 0, &err);
+    ck_assert_msg(text != NULL, "%s", err ? err->message : "");
+    ck_assert_ptr_nonnull(strstr(text, "\nvda: override: cache=unsafe "
+                                       "(qemu-unsafe-cache): "));
+    json = vd_domain_explain(conn, vm, VD_EXPLAIN_JSON, &err);
+    ck_assert_msg(json != NULL, "%s", err ? err->message : "");
+    ck_assert(g_str_has_prefix(json, "{\"domain\":\"" VM_NAME "\","
+                                     "\"driver\":\"qemu\",\"decisions\":["));
+    ck_assert(g_str_has_suffix(json, "}]}\n"));
+    ck_assert_ptr_nonnull(strstr(json, "\"severity\":\"override\""));
+    ck_assert(!vd_domain_migrate_check(conn, vm, &err));
+    ck_assert_int_eq(err->code, VD_ERR_MIGRATE_UNSAFE);
+    ck_assert_ptr_nonnull(strstr(err->message, "disk 'vda' uses cache 'unsafe'"));
+    ck_assert(!vd_connect_is_broken(conn));
+    g_clear_error(&err);
+
+    /* Safe again: no warnings (warnings may be NULL), a safe migration. */
+    g_clear_pointer(&dom, vd_domain_ref_free);
+    g_clear_pointer(&warnings, g_strfreev);
+    dom = vd_domain_define(conn, safe, 0, &warnings, &err);
+    ck_assert_msg(dom != NULL, "%s", err ? err->message : "");
+    ck_assert_ptr_nonnull(warnings);
+    ck_assert_ptr_null(warnings[0]);
+    g_clear_pointer(&dom, vd_domain_ref_free);
+    dom = vd_domain_define(conn, safe, 0, NULL, &err);
+    ck_assert_msg(dom != NULL, "%s", err ? err->message : "");
+    ck_assert_msg(vd_domain_migrate_check(conn, vm, &err), "%s",
+                  err ? err->message : "");
+}
+END_TEST
+
+START_TEST(test_policy_calls_errors)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VdConnect) ro = vd_connect(g_getenv("VD_URI_RO"), VD_CONNECT_RO,
+                                         &err);
+    g_autofree char *xml = domain_xml("none");
+    g_autofree char *text = NULL;
+    VdDomainRef gone = *vm;
+    char **warnings = NULL;
+
+    /* The read-only socket answers the queries and refuses define. */
+    ck_assert_msg(ro != NULL, "%s", err ? err->message : "");
+    ck_assert_ptr_null(vd_domain_define(ro, xml, 0, &warnings, &err));
+    ck_assert_ptr_null(warnings);
+    ck_assert_int_eq(err->code, VD_ERR_OPERATION_DENIED);
+    g_clear_error(&err);
+    text = vd_domain_explain(ro, vm, 0, &err);
+    ck_assert_msg(text != NULL, "%s", err ? err->message : "");
+    ck_assert(vd_domain_migrate_check(ro, vm, &err));
+
+    /* Flags the daemon does not know, and a domain it does not have. */
+    ck_assert_ptr_null(vd_domain_explain(conn, vm, 0x80, &err));
+    ck_assert_int_eq(err->code, VD_ERR_INVALID_ARG);
+    g_clear_error(&err);
+    gone.name = (char *)"apivm-gone";
+    gone.uuid[0] ^= 0xff;
+    ck_assert_ptr_null(vd_domain_explain(conn, &gone, 0, &err));
+    ck_assert_int_eq(err->code, VD_ERR_NO_DOMAIN);
+    g_clear_error(&err);
+    ck_assert(!vd_domain_migrate_check(conn, &gone, &err));
+    ck_assert_int_eq(err->code, VD_ERR_NO_DOMAIN);
+    ck_assert(!vd_connect_is_broken(conn));
+}
+END_TEST
+
 START_TEST(test_read_only_refuses_changes)
 {
     g_autoptr(GError) err = NULL;
@@ -234,6 +326,8 @@ main(void)
     tcase_add_test(tc, test_domain_queries);
     tcase_add_test(tc, test_lists);
     tcase_add_test(tc, test_define_flags_and_undefine);
+    tcase_add_test(tc, test_policy_calls);
+    tcase_add_test(tc, test_policy_calls_errors);
     tcase_add_test(tc, test_read_only_refuses_changes);
     tcase_add_test(tc, test_unknown_procedure);
     suite_add_tcase(s, tc);

@@ -21,9 +21,11 @@ tests_client_test_handshake_CFLAGS = $(TEST_CFLAGS)
 tests_client_test_handshake_LDADD = libvdisk.a libvdrpc.a libvdutil.a \
 	$(GLIB_LIBS) $(TEST_LIBS)
 
-# The CLI against a real vdiskd (shares tests/daemon/lib.sh).
-TESTS += tests/client/test-cli.sh
-EXTRA_DIST += tests/client/test-cli.sh
+# The CLI against a real vdiskd (shares tests/daemon/lib.sh): every verb,
+# then the safety policy's verbs on the drivers' golden cases.
+TESTS += tests/client/test-cli.sh tests/client/test-cli-policy.sh
+EXTRA_DIST += tests/client/cli-lib.sh tests/client/test-cli.sh \
+	tests/client/test-cli-policy.sh
 
 # Every libvdisk call against a real vdiskd.
 check_PROGRAMS += tests/client/libvdisk-api

@@ -2,43 +2,10 @@
 # The vdisk CLI against a real vdiskd: every verb in its human and JSON
 # forms, the errors a user meets, and the read-only socket.
 . "$top_srcdir/tests/daemon/lib.sh"
-: "${VDISK:?run through make check}"
-
-PY=/usr/bin/python3
+. "$top_srcdir/tests/client/cli-lib.sh"
 
 vd_test_init
 vd_start
-
-# Always the test daemon: the default socket would be the user's own.
-vdisk() { "$VDISK" -c "$VD_URI" "$@"; }
-vdisk_ro() { "$VDISK" -r -c "$VD_URI_RO" "$@"; }
-
-# Run a command that must succeed; its stdout in $VD_TMP/out.
-ok() {
-    "$@" >"$VD_TMP/out" 2>"$VD_TMP/err" ||
-        vd_fail "'$*' failed: $(cat "$VD_TMP/err")"
-    [ ! -s "$VD_TMP/err" ] || vd_fail "'$*' wrote to stderr: $(cat "$VD_TMP/err")"
-}
-
-# $VD_TMP/out must be JSON for which the Python expression on d holds.
-json_expect() {
-    "$PY" -c 'import json, sys
-d = json.load(open(sys.argv[1]))
-assert eval(sys.argv[2]), d' "$VD_TMP/out" "$1" ||
-        vd_fail "JSON output does not satisfy '$1': $(cat "$VD_TMP/out")"
-}
-
-# An error: status 1, "error: " and the text on stderr, nothing on stdout.
-fails() {
-    text=$1
-    shift
-    status=0
-    "$@" >"$VD_TMP/out" 2>"$VD_TMP/err" || status=$?
-    [ "$status" -eq 1 ] || vd_fail "'$*' exited with $status, not 1"
-    grep -q '^error: ' "$VD_TMP/err" || vd_fail "'$*': no 'error: ' on stderr"
-    vd_expect_contains "$text" "$VD_TMP/err"
-    [ ! -s "$VD_TMP/out" ] || vd_fail "'$*' wrote to stdout: $(cat "$VD_TMP/out")"
-}
 
 UUID=6c7a1f24-8a8e-4bb2-9d3c-0f4e2b1a9c11
 cat >"$VD_TMP/vm1.xml" <<EOF
@@ -90,7 +57,7 @@ json_expect 'd["name"] == "odd \"q\" \\ \u00e9" and len(d["uuid"]) == 36'
 fails 'No such file' vdisk define "$VD_TMP/missing.xml"
 # The safety policy refuses cache='unsafe'; --unsafe overrides it.
 fails 'unsupported configuration' vdisk define "$VD_TMP/unsafe.xml"
-ok vdisk define --unsafe "$VD_TMP/unsafe.xml"
+warns 'qemu-unsafe-cache' vdisk define --unsafe "$VD_TMP/unsafe.xml"
 ok vdisk dumpxml vm-unsafe
 vd_expect_contains "cache='unsafe'" "$VD_TMP/out"
 ok vdisk undefine vm-unsafe
@@ -141,7 +108,8 @@ json_expect 'd["daemon_pid"] == '"$VD_PID"' and d["daemon_state_dir"] == "'"$VD_
 
 # --- help, which needs no daemon ---
 ok "$VDISK" help
-for verb in define undefine list dumpxml dominfo version help; do
+for verb in define undefine list dumpxml dominfo explain migrate-check version \
+           help; do
     grep -q "^  $verb" "$VD_TMP/out" || vd_fail "help does not list $verb"
 done
 ok "$VDISK" help define

@@ -21,6 +21,7 @@
 
 #include "common/conf/domain-conf.h"
 #include "common/util/error.h"
+#include "tests/common/check-run.h"
 #include "tests/conf/conf-test.h"
 #include "tests/conf/def-diff.h"
 
@@ -216,8 +217,7 @@ main(void)
 {
     Suite *s = suite_create("domain-conf");
     TCase *files = tcase_create("files");
-    SRunner *sr;
-    int failed;
+    int status;
 
     vd_test_collect();
     tcase_add_loop_test(files, test_valid_file, 0, (int)vd_test_valid->len);
@@ -227,12 +227,9 @@ main(void)
     suite_add_tcase(s, files);
     suite_add_tcase(s, vd_test_domain_conf_api_tcase());
     suite_add_tcase(s, vd_test_conf_values_tcase());
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    status = vd_test_run(s);
     g_ptr_array_unref(vd_test_valid);
     g_ptr_array_unref(vd_test_invalid);
     g_free(vd_test_dir);
-    return failed == 0 ? 0 : 1;
+    return status;
 }

@@ -17,6 +17,7 @@
 #include "common/util/error.h"
 #include "common/util/file.h"
 #include "daemon/state-dir.h"
+#include "tests/common/check-run.h"
 #include "tests/tmpdir.h"
 
 #define UUID_A "0b2c4b1e-4c8d-4a52-9a8e-1f0e5d3c2b1a"
@@ -266,20 +267,6 @@ START_TEST(test_relative_path_made_absolute)
     ck_assert_int_eq(chdir("/"), 0);
     vd_state_dir_close(sd);
     vd_test_tmpdir_remove(tmp);
-}
-END_TEST
-
-/*
- * Runs in its own process (check forks each test), before any other
- * caller could have made GLib cache the state directory.
- */
-START_TEST(test_default_path)
-{
-    g_autofree char *path = NULL;
-
-    ck_assert(g_setenv("XDG_STATE_HOME", "/srv/state-home", TRUE));
-    path = vd_state_dir_default_path();
-    ck_assert_str_eq(path, "/srv/state-home/vdisk");
 }
 END_TEST
 
@@ -576,8 +563,6 @@ main(void)
     Suite *s = suite_create("state-dir");
     TCase *dir = tcase_create("dir");
     TCase *domains = tcase_create("domains");
-    SRunner *sr;
-    int failed;
 
     tcase_add_test(dir, test_open_creates_layout);
     tcase_add_test(dir, test_close_removes_pid_file);
@@ -586,7 +571,6 @@ main(void)
     tcase_add_test(dir, test_busy_without_pid_file);
     tcase_add_test(dir, test_socket_path_too_long);
     tcase_add_test(dir, test_relative_path_made_absolute);
-    tcase_add_test(dir, test_default_path);
     suite_add_tcase(s, dir);
     tcase_add_test(domains, test_save_and_remove);
     tcase_add_test(domains, test_save_refuses_bad_input);
@@ -594,9 +578,5 @@ main(void)
     tcase_add_test(domains, test_load_unreadable);
     tcase_add_test(domains, test_corrupt_never_overwritten);
     suite_add_tcase(s, domains);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? 0 : 1;
+    return vd_test_run(s);
 }

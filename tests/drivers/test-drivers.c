@@ -24,6 +24,7 @@
 
 #include "common/conf/domain-conf.h"
 #include "drivers/driver.h"
+#include "tests/common/check-run.h"
 
 #define NBD_SOCKET "/run/vdisk/test.sock"
 
@@ -333,19 +334,15 @@ main(void)
 {
     Suite *s = suite_create("drivers");
     TCase *tc = tcase_create("golden");
-    SRunner *sr;
-    int failed;
+    int status;
 
     find_cases();
     tcase_add_loop_test(tc, test_golden, 0, (int)cases->len);
     tcase_add_test(tc, test_no_orphans);
     tcase_add_test(tc, test_rules_documented);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
+    status = vd_test_run(s);
     g_ptr_array_free(cases, TRUE);
     g_free(data_dir);
-    return failed == 0 ? 0 : 1;
+    return status;
 }

@@ -1,7 +1,7 @@
 /*
  * Unit tests of the drivers' parts that golden files do not reach
- * directly: JSON escaping, the bus table, the registry, argument checks,
- * and the unsafe flag on a definition that has no metadata yet.
+ * directly: the bus table, the registry, argument checks, and the unsafe
+ * flag on a definition that has no metadata yet.
  */
 #include "config.h"
 
@@ -10,43 +10,8 @@
 
 #include "common/conf/domain-conf.h"
 #include "drivers/driver.h"
-#include "drivers/json.h"
 #include "drivers/policy.h"
-
-START_TEST(test_json_escapes)
-{
-    g_autoptr(GString) out = g_string_new(NULL);
-
-    vd_json_append_quoted(out, "a\"b\\c\nd\te\x01\x1f caf\xc3\xa9");
-    ck_assert_str_eq(out->str,
-                     "\"a\\\"b\\\\c\\nd\\te\\u0001\\u001f caf\xc3\xa9\"");
-}
-END_TEST
-
-START_TEST(test_json_commas)
-{
-    g_autoptr(GString) out = g_string_new(NULL);
-
-    vd_json_begin_object(out);
-    vd_json_string(out, "a", "1");
-    vd_json_key(out, "b");
-    vd_json_begin_object(out);
-    vd_json_bool(out, "c", true);
-    vd_json_bool(out, "d", false);
-    vd_json_end_object(out);
-    vd_json_begin_array(out, "e");
-    vd_json_begin_object(out);
-    vd_json_end_object(out);
-    vd_json_begin_object(out);
-    vd_json_end_object(out);
-    vd_json_string(out, NULL, "x");
-    vd_json_end_array(out);
-    vd_json_end_object(out);
-    ck_assert_str_eq(out->str,
-                     "{\"a\":\"1\",\"b\":{\"c\":true,\"d\":false},"
-                     "\"e\":[{},{},\"x\"]}");
-}
-END_TEST
+#include "tests/common/check-run.h"
 
 /* The flush table is the policy's ground truth: pin every row. */
 START_TEST(test_bus_flush_table)
@@ -224,11 +189,7 @@ main(void)
 {
     Suite *s = suite_create("policy");
     TCase *tc = tcase_create("units");
-    SRunner *sr;
-    int failed;
 
-    tcase_add_test(tc, test_json_escapes);
-    tcase_add_test(tc, test_json_commas);
     tcase_add_test(tc, test_bus_flush_table);
     tcase_add_test(tc, test_bus_from_target);
     tcase_add_test(tc, test_registry);
@@ -237,9 +198,5 @@ main(void)
     tcase_add_test(tc, test_force_records_override);
     tcase_add_test(tc, test_explain_formats);
     suite_add_tcase(s, tc);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? 0 : 1;
+    return vd_test_run(s);
 }

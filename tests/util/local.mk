@@ -16,3 +16,15 @@ TESTS += tests/util/test-json-writer
 tests_util_test_json_writer_SOURCES = tests/util/test-json-writer.c
 tests_util_test_json_writer_CFLAGS = $(TEST_CFLAGS)
 tests_util_test_json_writer_LDADD = libvdutil.a $(GLIB_LIBS) $(TEST_LIBS)
+
+check_PROGRAMS += tests/util/test-uuid
+TESTS += tests/util/test-uuid
+tests_util_test_uuid_SOURCES = tests/util/test-uuid.c
+tests_util_test_uuid_CFLAGS = $(TEST_CFLAGS)
+tests_util_test_uuid_LDADD = libvdutil.a $(GLIB_LIBS) $(TEST_LIBS)
+
+check_PROGRAMS += tests/util/test-paths
+TESTS += tests/util/test-paths
+tests_util_test_paths_SOURCES = tests/util/test-paths.c
+tests_util_test_paths_CFLAGS = $(TEST_CFLAGS)
+tests_util_test_paths_LDADD = libvdutil.a $(GLIB_LIBS) $(TEST_LIBS)

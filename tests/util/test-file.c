@@ -19,6 +19,7 @@
 #include <glib/gstdio.h>
 
 #include "common/util/file.h"
+#include "tests/common/check-run.h"
 #include "tests/tmpdir.h"
 
 /* Exit codes of the child processes below. */
@@ -378,8 +379,6 @@ main(void)
     Suite *s = suite_create("file");
     TCase *write = tcase_create("write");
     TCase *read = tcase_create("read");
-    SRunner *sr;
-    int failed;
 
     tcase_add_test(write, test_write_creates);
     tcase_add_test(write, test_write_replaces);
@@ -397,9 +396,5 @@ main(void)
     tcase_add_test(read, test_read_fifo);
     tcase_add_test(read, test_read_missing);
     suite_add_tcase(s, read);
-    sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? 0 : 1;
+    return vd_test_run(s);
 }

@@ -1,4 +1,4 @@
-/* The JSON writer: structure, separators, escaping, pretty layout. */
+/* The JSON writer: structure, separators, escaping, both layouts. */
 #include "config.h"
 
 #include <signal.h>
@@ -54,6 +54,36 @@ START_TEST(test_nesting_and_commas)
     vd_json_null(w);
     vd_json_end_object(w);
     assert_doc(w, "{\"a\":1,\"list\":[\"x\",{},[],false],\"z\":null}");
+}
+END_TEST
+
+/* The compact form QEMU's -blockdev and -device arguments are written in
+ * (the .argv files of tests/drivers/data): members, nested objects, arrays. */
+START_TEST(test_compact_members)
+{
+    g_autoptr(VdJsonWriter) w = vd_json_writer_new(false);
+
+    vd_json_begin_object(w);
+    vd_json_member_string(w, "a", "1");
+    vd_json_key(w, "b");
+    vd_json_begin_object(w);
+    vd_json_member_bool(w, "c", true);
+    vd_json_member_bool(w, "d", false);
+    vd_json_end_object(w);
+    vd_json_key(w, "e");
+    vd_json_begin_array(w);
+    vd_json_begin_object(w);
+    vd_json_end_object(w);
+    vd_json_begin_object(w);
+    vd_json_member_string(w, "n", NULL);
+    vd_json_end_object(w);
+    vd_json_string(w, "x");
+    vd_json_end_array(w);
+    vd_json_member_string(w, "path", "/run/vdisk/a b.sock");
+    vd_json_end_object(w);
+    assert_doc(w, "{\"a\":\"1\",\"b\":{\"c\":true,\"d\":false},"
+                  "\"e\":[{},{\"n\":null},\"x\"],"
+                  "\"path\":\"/run/vdisk/a b.sock\"}");
 }
 END_TEST
 
@@ -158,6 +188,7 @@ main(void)
 
     tcase_add_test(tc, test_scalars);
     tcase_add_test(tc, test_nesting_and_commas);
+    tcase_add_test(tc, test_compact_members);
     tcase_add_test(tc, test_pretty);
     tcase_add_test(tc, test_escaping);
     tcase_add_test(tc, test_keys_are_escaped);

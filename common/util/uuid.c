@@ -1,13 +1,15 @@
-/* UUIDs of domains, in libvirt's textual forms. */
+/* UUIDs of domains, in libvirt's textual forms; see uuid.h. */
 #include "config.h"
 
 #include <string.h>
 #include <sys/random.h>
+#include <glib.h>
 
-#include "common/conf/domain-conf.h"
+#include "common/util/uuid.h"
 
 void
-vd_uuid_format(const unsigned char uuid[VD_UUID_LEN], char *buf)
+vd_uuid_format(const unsigned char uuid[VD_UUID_LEN],
+               char buf[VD_UUID_STRING_LEN])
 {
     g_snprintf(buf, VD_UUID_STRING_LEN,
                "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
