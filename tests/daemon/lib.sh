@@ -41,14 +41,19 @@ vd_test_init() {
 # which it says in its log ("serving ...") after it listens on both
 # sockets. (A socket file alone proves nothing: a killed daemon leaves
 # its files behind.)
+vd_serving_count() {
+    n=$(grep -c ': serving ' "$VD_TMP/vdiskd.log" 2>/dev/null || true)
+    echo "${n:-0}"
+}
+
 vd_start() {
-    ready=$(grep -c ': serving ' "$VD_TMP/vdiskd.log" 2>/dev/null || true)
+    ready=$(vd_serving_count)
     "$VDISKD" --state-dir "$VD_STATE" "$@" >>"$VD_TMP/vdiskd.log" 2>&1 &
     VD_PID=$!
     # Bounded wait: passing never depends on how long this takes, only a
     # daemon that never comes up fails.
     i=0
-    while [ "$(grep -c ': serving ' "$VD_TMP/vdiskd.log")" -le "${ready:-0}" ]; do
+    while [ "$(vd_serving_count)" -le "$ready" ]; do
         kill -0 "$VD_PID" 2>/dev/null || vd_fail "vdiskd exited at startup"
         i=$((i + 1))
         [ "$i" -lt 1200 ] || vd_fail "vdiskd did not listen within 60 s"
