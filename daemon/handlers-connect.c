@@ -138,16 +138,16 @@ proc_get_uri(VdCallCtx *ctx, VdXdrReader *args, GByteArray *ret, GError **error)
     return TRUE;
 }
 
-/* Where the disks of a domain will be exported; the native configuration
- * points the hypervisor there. */
+/* Where the disks of a domain are exported while it runs (one socket per
+ * disk, see domain-runtime.h); the native configuration points there. */
 static char *
 nbd_socket_for(VdCallCtx *ctx, const VdDomainDef *def)
 {
     char uuidstr[VD_UUID_STRING_LEN];
 
     vd_uuid_format(def->uuid, uuidstr);
-    return g_strdup_printf("%s/nbd-%s.sock",
-                           vd_state_dir_run_dir(ctx->daemon->state), uuidstr);
+    return g_build_filename(vd_state_dir_run_dir(ctx->daemon->state), "nbd",
+                            uuidstr, NULL);
 }
 
 static gboolean

@@ -96,7 +96,7 @@ vd_driver_explain(const VdDomainDef *def, GError **error)
 
 char *
 vd_driver_to_native(const VdDomainDef *def, const char *format,
-                    const char *nbd_socket, GError **error)
+                    const char *nbd_dir, GError **error)
 {
     const VdDriver *drv = vd_driver_for_domain(def);
     g_autoptr(VdDomainDef) copy = NULL;
@@ -114,7 +114,7 @@ vd_driver_to_native(const VdDomainDef *def, const char *format,
     decisions = vd_driver_define(copy, 0, error);
     if (decisions == NULL)
         return NULL;
-    return drv->render_native(copy, nbd_socket, error);
+    return drv->render_native(copy, nbd_dir, error);
 }
 
 bool

@@ -76,11 +76,12 @@ typedef struct {
 
     /*
      * The hypervisor's configuration for the disks of a definition that
-     * went through the policy. nbd_socket: the unix socket where vdisk
-     * exports the domain's disks, one NBD export per disk named after its
-     * target (drivers whose guests do not attach over NBD ignore it).
+     * went through the policy. nbd_dir: the directory where vdisk
+     * exports the domain's disks, one unix socket per disk named after
+     * its target and serving one export of that name (drivers whose
+     * guests do not attach over NBD ignore it).
      */
-    char *(*render_native)(const VdDomainDef *def, const char *nbd_socket,
+    char *(*render_native)(const VdDomainDef *def, const char *nbd_dir,
                            GError **error);
 
     /* Is a live migration of this domain safe for its disks' data? */
@@ -147,7 +148,7 @@ GString *vd_explain_json(const VdDomainDef *def, const GPtrArray *decisions);
  * policy's refusal.
  */
 char *vd_driver_to_native(const VdDomainDef *def, const char *format,
-                          const char *nbd_socket, GError **error);
+                          const char *nbd_dir, GError **error);
 
 /*
  * Begin phase of a live migration: false with VD_ERR_MIGRATE_UNSAFE

@@ -197,24 +197,28 @@ append_quoted(GString *out, const char *arg)
 }
 
 char *
-vd_qemu_argv_render(const VdDomainDef *def, const char *nbd_socket,
+vd_qemu_argv_render(const VdDomainDef *def, const char *nbd_dir,
                     GError **error)
 {
     g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func(g_free);
     GString *out;
     unsigned int sata_port = 0;
 
-    if (nbd_socket == NULL || *nbd_socket == '\0') {
+    if (nbd_dir == NULL || *nbd_dir == '\0') {
         g_set_error(error, VD_ERROR_QEMU, VD_ERR_INVALID_ARG,
-                    "invalid argument: no NBD socket for the disks");
+                    "invalid argument: no NBD socket directory for the disks");
         return NULL;
     }
     append_controllers(args, def);
     for (size_t i = 0; i < def->ndisks; i++) {
         const VdDiskDef *disk = def->disks[i];
 
-        if (disk->source != NULL)
-            append_blockdev(args, disk, nbd_socket);
+        if (disk->source != NULL) {
+            g_autofree char *socket = g_build_filename(nbd_dir,
+                                                       disk->target_dev, NULL);
+
+            append_blockdev(args, disk, socket);
+        }
         if (!append_device(args, disk, &sata_port, error))
             return NULL;
     }

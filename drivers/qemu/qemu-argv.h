@@ -16,7 +16,7 @@
  * Returns one option and its argument per line, shell-quoted, lines but
  * the last ending in " \", as libvirt's .args test files are written.
  */
-char *vd_qemu_argv_render(const VdDomainDef *def, const char *nbd_socket,
+char *vd_qemu_argv_render(const VdDomainDef *def, const char *nbd_dir,
                           GError **error);
 
 #endif /* VD_DRIVERS_QEMU_ARGV_H */

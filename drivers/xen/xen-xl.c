@@ -77,7 +77,7 @@ append_diskspec(GString *out, const VdDomainDef *def, const VdDiskDef *disk,
 }
 
 char *
-vd_xen_xl_render(const VdDomainDef *def, const char *nbd_socket,
+vd_xen_xl_render(const VdDomainDef *def, const char *nbd_dir,
                  GError **error)
 {
     g_autoptr(GString) out = g_string_new("disk = [\n");

@@ -15,10 +15,10 @@ bool vd_xen_is_pv(const VdDomainDef *def);
 
 /*
  * def must have been through the policy (backend filled in). Returns
- * "disk = [ ... ]" with one quoted DISKSPEC a line. nbd_socket is unused:
+ * "disk = [ ... ]" with one quoted DISKSPEC a line. nbd_dir is unused:
  * xl opens the disks' sources itself.
  */
-char *vd_xen_xl_render(const VdDomainDef *def, const char *nbd_socket,
+char *vd_xen_xl_render(const VdDomainDef *def, const char *nbd_dir,
                        GError **error);
 
 #endif /* VD_DRIVERS_XEN_XL_H */

@@ -39,6 +39,11 @@ grep -q "wr_req 6" "$VD_TMP/all" || vd_fail "domain total: $(cat "$VD_TMP/all")"
 v domblkstat vm2d "$VD_TMP/b.img" | grep -q "wr_req 1" || vd_fail "stats by source path"
 vd_expect_fail "not assigned" v domblkstat vm2d vdz
 
+# The QEMU configuration vdisk renders points at the sockets it serves.
+v domxml-to-native qemu-argv "$VD_TMP/vm.xml" >"$VD_TMP/argv"
+vd_expect_contains "\"path\":\"$VD_STATE/run/nbd/$uuid/vdb\"" "$VD_TMP/argv"
+[ -S "$VD_STATE/run/nbd/$uuid/vdb" ] || vd_fail "no socket where qemu-argv points"
+
 # qemu-io as the guest, writing and verifying a pattern.
 qemu-io -f raw -c 'write -P 0x5a 1M 64k' -c 'read -P 0x5a 1M 64k' "$(nbd_uri vda)" \
     >"$VD_TMP/qio" || vd_fail "qemu-io: $(cat "$VD_TMP/qio")"

@@ -26,7 +26,7 @@
 #include "drivers/driver.h"
 #include "tests/common/check-run.h"
 
-#define NBD_SOCKET "/run/vdisk/test.sock"
+#define NBD_SOCKET "/run/vdisk/nbd/test"
 
 static GPtrArray *cases;   /* case names, sorted */
 static char *data_dir;
