@@ -12,7 +12,8 @@ TESTS += tests/storage/export/test-nbd-proto \
 	tests/storage/export/test-nbd-qemu-io.sh \
 	tests/storage/export/test-nbd-nbdinfo.sh \
 	tests/storage/export/test-nbd-fio.sh \
-	tests/storage/export/test-nbd-bad-input.sh
+	tests/storage/export/test-nbd-bad-input.sh \
+	tests/storage/export/test-nbd-shutdown.sh
 EXTRA_DIST += \
 	tests/storage/export/lib.sh \
 	tests/storage/export/test-nbd-bad-input.py \
@@ -20,7 +21,9 @@ EXTRA_DIST += \
 	tests/storage/export/test-nbd-qemu-io.sh \
 	tests/storage/export/test-nbd-nbdinfo.sh \
 	tests/storage/export/test-nbd-fio.sh \
-	tests/storage/export/test-nbd-bad-input.sh
+	tests/storage/export/test-nbd-bad-input.sh \
+	tests/storage/export/test-nbd-shutdown.py \
+	tests/storage/export/test-nbd-shutdown.sh
 
 tests_storage_export_test_nbd_proto_SOURCES = tests/storage/export/test-nbd-proto.c
 tests_storage_export_test_nbd_proto_CFLAGS = $(TEST_CFLAGS)
