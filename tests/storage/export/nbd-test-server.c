@@ -6,13 +6,19 @@
  *
  *   nbd-test-server --image FILE --socket PATH [--name NAME]
  *       [--description TEXT] [--cache MODE] [--discard ignore|unmap]
- *       [--read-only]
+ *       [--read-only] [--tcp-port-file FILE]
+ *
+ * --tcp-port-file also listens on 127.0.0.1 at a free port, through a
+ * socket handed to the export, and writes the port to FILE once it
+ * listens (the unix socket appears after it).
  */
 #include "config.h"
 
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <glib-unix.h>
 
 #include "storage/disk.h"
@@ -45,6 +51,24 @@ on_signal(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
+/* A listening TCP socket on 127.0.0.1, port chosen by the kernel. */
+static int
+tcp_listener(int *port)
+{
+    struct sockaddr_in sa = { .sin_family = AF_INET,
+                              .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t len = sizeof(sa);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+        listen(fd, 16) < 0 || getsockname(fd, (struct sockaddr *)&sa, &len) < 0) {
+        perror("tcp listener");
+        exit(1);
+    }
+    *port = ntohs(sa.sin_port);
+    return fd;
+}
+
 static void
 on_stopped(VdNbdExport *e, void *data)
 {
@@ -55,7 +79,7 @@ int
 main(int argc, char **argv)
 {
     g_autofree char *image = NULL, *sock = NULL, *name = NULL, *desc = NULL;
-    g_autofree char *cache = NULL, *discard = NULL;
+    g_autofree char *cache = NULL, *discard = NULL, *port_file = NULL;
     gboolean read_only = FALSE;
     GOptionEntry entries[] = {
         { "image", 0, 0, G_OPTION_ARG_FILENAME, &image, "image file", "FILE" },
@@ -65,6 +89,8 @@ main(int argc, char **argv)
         { "cache", 0, 0, G_OPTION_ARG_STRING, &cache, "cache mode (none)", "MODE" },
         { "discard", 0, 0, G_OPTION_ARG_STRING, &discard, "ignore or unmap", "MODE" },
         { "read-only", 0, 0, G_OPTION_ARG_NONE, &read_only, "read-only disk", NULL },
+        { "tcp-port-file", 0, 0, G_OPTION_ARG_FILENAME, &port_file,
+          "also listen on TCP; write the port here", "FILE" },
         { NULL },
     };
     g_autoptr(GOptionContext) ctx = g_option_context_new("- serve an image over NBD");
@@ -97,6 +123,17 @@ main(int argc, char **argv)
         return 1;
     }
     e = vd_nbd_export_new(disk, &(VdNbdExportConfig){ name ? name : "", desc });
+    if (port_file) {
+        int port;
+        int fd = tcp_listener(&port);
+        g_autofree char *text = g_strdup_printf("%d\n", port);
+
+        if (!vd_nbd_export_listen_fd(e, fd, &err) ||
+            !g_file_set_contents(port_file, text, -1, &err)) {
+            fprintf(stderr, "%s\n", err->message);
+            return 1;
+        }
+    }
     if (!vd_nbd_export_listen_unix(e, sock, &err)) {
         fprintf(stderr, "%s\n", err->message);
         return 1;
