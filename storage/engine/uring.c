@@ -178,11 +178,9 @@ on_events(VdFdWatch *w, int fd, uint32_t events, void *opaque)
 {
     UringEngine *u = opaque;
     struct io_uring_cqe *cqe;
-    uint64_t count;
 
-    if (read(fd, &count, sizeof(count)) < 0 && errno != EAGAIN)
-        g_error("io_uring engine: reading its eventfd: %s",
-                g_strerror(errno));
+    /* Edge-triggered and never read, as in aio.c: each CQE posted after
+     * the loop below emptied the ring raises a new edge. */
     while (io_uring_peek_cqe(&u->ring, &cqe) == 0) {
         VdRequest *req = io_uring_cqe_get_data(cqe);
         int ret = result_of(req, cqe->res);
@@ -267,6 +265,7 @@ vd_uring_engine_new(VdIothread *t, int fd, GError **err)
     u->base.thread = t;
     u->base.fd = fd;
     vd_iothread_defer_init(&u->submit_defer, submit_pending, u);
-    u->watch = vd_iothread_watch_add(t, u->evfd, EPOLLIN, on_events, u);
+    u->watch = vd_iothread_watch_add(t, u->evfd, EPOLLIN | EPOLLET,
+                                     on_events, u);
     return &u->base;
 }
