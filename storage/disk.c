@@ -190,13 +190,41 @@ dispatch(VdDisk *d, VdRequest *req)
     vd_layer_submit(d->top, child);
 }
 
+/*
+ * What the guest may get wrong, answered here rather than asserted below:
+ * the layers trust their input, and a guest must not be able to stop the
+ * daemon.
+ */
+static int
+check_request(const VdDisk *d, const VdRequest *req)
+{
+    if ((unsigned)req->type >= VD_REQ_N_TYPES ||
+        (req->flags & ~vd_request_allowed_flags(req->type)))
+        return -EINVAL;
+    if ((req->type == VD_REQ_READ || req->type == VD_REQ_WRITE) &&
+        req->len > MAX_REQUEST)
+        return -EINVAL;
+    if (vd_request_is_write(req->type) && d->read_only)
+        return -EPERM;
+    return 0;
+}
+
 void
 vd_disk_submit(VdDisk *d, VdRequest *req)
 {
+    int ret;
+
     assert(vd_iothread_is_current(d->thread));
+    assert(req->buf || (req->type != VD_REQ_READ && req->type != VD_REQ_WRITE));
     disk_req(req)->internal = false;
-    if (vd_request_is_write(req->type) && d->read_only) {
-        vd_request_complete(req, -EPERM);
+    ret = check_request(d, req);
+    if (ret < 0) {
+        vd_request_complete(req, ret);
+        return;
+    }
+    /* Nothing to do (fallocate would even refuse it), once in range. */
+    if (req->len == 0 && req->type != VD_REQ_FLUSH && req->offset <= d->size) {
+        vd_request_complete(req, 0);
         return;
     }
     if (req->type == VD_REQ_DISCARD && d->discard_ignore) {

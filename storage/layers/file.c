@@ -440,6 +440,8 @@ file_attach(VdLayer *l, VdIothread *t, GError **err)
                       err);
     if (!e)
         return -1;
+    if (fs->engine_note)
+        g_message("disk '%s': %s", fs->path, fs->engine_note);
     if (fs->opts.engine_wrap)
         e = fs->opts.engine_wrap(e, fs->opts.engine_wrap_data);
     vd_engine_set_complete(e, file_engine_done, fs);
