@@ -215,7 +215,8 @@ vd_disk_submit(VdDisk *d, VdRequest *req)
     int ret;
 
     assert(vd_iothread_is_current(d->thread));
-    assert(req->buf || (req->type != VD_REQ_READ && req->type != VD_REQ_WRITE));
+    assert(req->buf || req->len == 0 ||
+           (req->type != VD_REQ_READ && req->type != VD_REQ_WRITE));
     disk_req(req)->internal = false;
     ret = check_request(d, req);
     if (ret < 0) {

@@ -50,6 +50,7 @@ struct FileState {
     bool is_blkdev;
     uint32_t align;             /* offset/length alignment (1 when buffered) */
     uint32_t mem_align;         /* buffer alignment (1 when buffered) */
+    uint32_t dev_align;         /* block devices: fallocate's alignment */
     bool native_fua;            /* RWF_DSYNC works on this fd */
     bool durable_writes;        /* writethrough, directsync */
     bool ignore_flush;          /* unsafe */

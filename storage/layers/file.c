@@ -202,10 +202,12 @@ fallocate_done(FileState *fs, VdRequest *req, int ret)
     vd_file_complete(fs, req, ret);
 }
 
+/* Whether fallocate on a block device would refuse @req's range. */
 static bool
-range_aligned(const FileState *fs, const VdRequest *req)
+blk_misaligned(const FileState *fs, const VdRequest *req)
 {
-    return ((req->offset | req->len) & (fs->align - 1)) == 0;
+    return fs->is_blkdev &&
+           ((req->offset | req->len) & (fs->dev_align - 1)) != 0;
 }
 
 /* Start a write-type request that may run now (see vd_file_track). */
@@ -218,7 +220,7 @@ vd_file_start_write(FileState *fs, VdRequest *req)
 static void
 submit_write_type(FileState *fs, VdRequest *req)
 {
-    bool blk_misaligned = fs->is_blkdev && !range_aligned(fs, req);
+    bool misaligned = blk_misaligned(fs, req);
 
     switch (req->type) {
     case VD_REQ_WRITE:
@@ -227,14 +229,14 @@ submit_write_type(FileState *fs, VdRequest *req)
     case VD_REQ_DISCARD:
         /* Block devices only discard whole blocks; a partial one is
          * left alone, which discard allows. */
-        if (fs->no_punch || blk_misaligned) {
+        if (fs->no_punch || misaligned) {
             vd_file_complete(fs, req, 0);
             return;
         }
         vd_file_to_engine(fs, req, fallocate_done);
         return;
     case VD_REQ_WRITE_ZEROES:
-        if (blk_misaligned) {
+        if (misaligned) {
             start_zero_writes(fs, req);
         } else if (!(req->flags & VD_REQ_NO_HOLE) && !fs->no_punch) {
             /* A hole reads as zeroes and frees the space. */
