@@ -105,6 +105,14 @@ prepare(AioEngine *a, VdRequest *req)
 static void release_slot(AioEngine *a, struct iocb *cb);
 
 static void
+retry_submit(void *data)
+{
+    AioEngine *a = data;
+
+    vd_iothread_defer(a->base.thread, &a->submit_defer);
+}
+
+static void
 submit_pending(void *data)
 {
     AioEngine *a = data;
@@ -113,7 +121,11 @@ submit_pending(void *data)
     while (done < a->n_pending) {
         int n = io_submit(a->ctx, a->n_pending - done, a->pending + done);
         if (n == -EAGAIN || n == -EINTR) {
-            /* The kernel is full: completions will schedule us again. */
+            /* The kernel is short of resources: completions schedule us
+             * again, or with none in flight, the next turn of the loop
+             * (the pending iocbs keep the engine from being freed). */
+            if (a->in_kernel == 0)
+                vd_iothread_post(a->base.thread, retry_submit, a);
             break;
         }
         if (n < 0) {

@@ -113,6 +113,16 @@ prepare(UringEngine *u, VdRequest *req)
     return true;
 }
 
+/* A later turn of the loop: the SQEs stay queued, so the engine (which
+ * is not freed with unsubmitted SQEs) is still there. */
+static void
+retry_submit(void *data)
+{
+    UringEngine *u = data;
+
+    vd_iothread_defer(u->base.thread, &u->submit_defer);
+}
+
 static void
 submit_pending(void *data)
 {
@@ -124,8 +134,11 @@ submit_pending(void *data)
     n = io_uring_submit(&u->ring);
     if (n < 0) {
         if (n == -EAGAIN || n == -EBUSY || n == -EINTR) {
-            /* The kernel is short of resources or the CQ is full: our
-             * completion handler will try again. */
+            /* The kernel is short of resources: our completion handler
+             * tries again, or with nothing in flight to complete, the
+             * next turn of the loop. */
+            if (u->in_kernel == 0)
+                vd_iothread_post(u->base.thread, retry_submit, u);
             return;
         }
         g_error("io_uring engine: io_uring_submit: %s", g_strerror(-n));
