@@ -1,6 +1,7 @@
 /*
- * The file layer: open, the cache modes, and the completions of what it
- * sends to the engine. Misaligned O_DIRECT requests are in file-rmw.c.
+ * The file layer: open, the cache modes, the write and flush paths and
+ * the completions of what it sends to the engine. Misaligned O_DIRECT
+ * requests are in file-rmw.c, discard and write-zeroes in file-zero.c.
  */
 #include "config.h"
 
@@ -12,7 +13,6 @@
 
 #include "common/util/error.h"
 #include "storage/layers/file-priv.h"
-
 
 bool
 vd_cache_mode_direct(VdCacheMode cache)
