@@ -98,10 +98,13 @@ VdDisk *vd_disk_open(VdIothread *t, const VdDiskConfig *cfg, GError **err);
 
 /*
  * Detach the disk from its I/O thread and close it. Requests still held
- * (gated or stopped on an error) complete with -ESHUTDOWN; none may be in
- * flight (quiesce first). Makes written data durable (except with cache
- * unsafe, where it is best effort) and returns 0, or -errno when that
- * failed or the disk had failed before. Blocks; frees @d.
+ * (gated or stopped on an error) complete with -ESHUTDOWN, in the I/O
+ * thread, and their owners must put them back from that completion: every
+ * request taken from the disk must be back when close returns. None may
+ * be in flight (quiesce first), and no drained step or event may still be
+ * due in the main loop. Makes written data durable (fdatasync, in every
+ * cache mode) and returns 0, or -errno when that failed or the disk had
+ * failed before. Blocks; frees @d.
  */
 int vd_disk_close(VdDisk *d);
 
@@ -146,8 +149,11 @@ void vd_disk_request_put(VdDisk *d, VdRequest *req);
 /*
  * I/O thread: submit @req (type, flags, offset, len, buf, done set).
  * Out-of-range requests complete with -EINVAL (-ENOSPC for writes),
- * writes to a read-only disk with -EPERM. req->done may run before this
- * returns. The request's scratch belongs to the disk until done.
+ * writes to a read-only disk with -EPERM, flags not allowed for the type
+ * (vd_request_allowed_flags) and reads or writes longer than
+ * vd_disk_max_request with -EINVAL; zero-length ones succeed at once.
+ * req->done may run before this returns. The request's scratch belongs to
+ * the disk until done.
  */
 void vd_disk_submit(VdDisk *d, VdRequest *req);
 

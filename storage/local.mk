@@ -4,7 +4,8 @@ libvdstorage_a_SOURCES = \
 	storage/request.c storage/request.h \
 	storage/iothread.c storage/iothread.h \
 	storage/layer.c storage/layer.h \
-	storage/disk.c storage/disk.h \
+	storage/disk.c storage/disk.h storage/disk-priv.h \
+	storage/disk-gate.c \
 	storage/engine/engine.c storage/engine/engine.h \
 	storage/engine/sync-io.c storage/engine/sync-io.h \
 	storage/engine/threadpool.c \
@@ -14,6 +15,7 @@ libvdstorage_a_SOURCES = \
 	storage/layers/file-priv.h \
 	storage/layers/file-probe.c \
 	storage/layers/file-rmw.c \
+	storage/layers/file-zero.c \
 	storage/layers/raw.c storage/layers/raw.h \
 	storage/layers/stats.c storage/layers/stats.h
 libvdstorage_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBURING_CFLAGS)
