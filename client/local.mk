@@ -6,6 +6,8 @@ libvdisk_a_SOURCES = \
 	client/libvdisk-transport.c \
 	client/libvdisk-connect.c \
 	client/libvdisk-domain.c \
+	client/libvdisk-lifecycle.c \
+	client/libvdisk-blockstats.c \
 	client/libvdisk-policy.c \
 	client/libvdisk-helpers.c
 
