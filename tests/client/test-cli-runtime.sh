@@ -46,10 +46,17 @@ ok vdisk nbd-uri vm2d vda
 uri_a=$(cat "$VD_TMP/out")
 ok vdisk nbd-uri vm2d "$VD_TMP/b.img"
 uri_b=$(cat "$VD_TMP/out")
-case $uri_a in nbd+unix:///vda\?socket=/*) ;; *) vd_fail "vda's URI: $uri_a" ;; esac
-case $uri_b in nbd+unix:///vdb\?socket=/*) ;; *) vd_fail "vdb's URI: $uri_b" ;; esac
+case $uri_a in
+nbd+unix:///vda\?socket=/*) ;;
+*) vd_fail "vda's URI: $uri_a" ;;
+esac
+case $uri_b in
+nbd+unix:///vdb\?socket=/*) ;;
+*) vd_fail "vdb's URI: $uri_b" ;;
+esac
 ok vdisk nbd-uri vm2d --json
-json_expect "d == [{'target': 'vda', 'uri': '$uri_a'}, {'target': 'vdb', 'uri': '$uri_b'}]"
+json_expect "d == [{'target': 'vda', 'uri': '$uri_a'},
+                   {'target': 'vdb', 'uri': '$uri_b'}]"
 ok vdisk_ro nbd-uri vm2d vdb --json
 json_expect "d == {'target': 'vdb', 'uri': '$uri_b'}"
 fails "domain 'vm2d' has no disk 'vdz'" vdisk nbd-uri vm2d vdz
@@ -61,7 +68,8 @@ awk -v s="$VD_TMP/a.img" -v u="$uri_a" '$1 == "vda" && $2 == s && $3 == u' \
     vd_fail "domblklist: no URI of vda: $(cat "$VD_TMP/out")"
 ok vdisk domblklist vm2d --json
 json_expect "[x['nbd_uri'] for x in d] == ['$uri_a', '$uri_b']"
-json_expect "d[1] == {'target': 'vdb', 'source': '$VD_TMP/b.img', 'type': 'file', 'device': 'disk', 'nbd_uri': '$uri_b'}"
+json_expect "d[1] == {'target': 'vdb', 'source': '$VD_TMP/b.img', 'type': 'file',
+                      'device': 'disk', 'nbd_uri': '$uri_b'}"
 
 # --- Exact statistics of what a guest sent through those URIs ---
 # vda: 5 writes, 3 reads, 2 flushes; vdb: 1 write, 1 read.
@@ -69,24 +77,27 @@ guest "$uri_a" 5 3 2 171 || vd_fail "guest I/O on vda"
 guest "$uri_b" 1 1 0 85 || vd_fail "guest I/O on vdb"
 ok vdisk domblkstat vm2d vda --json
 json_expect 'd["disk"] == "vda" and d["errs"] == 0'
-json_expect '(d["rd_req"], d["rd_bytes"], d["wr_req"], d["wr_bytes"]) == (3, 12288, 5, 20480)'
+json_expect '([d["rd_req"], d["rd_bytes"], d["wr_req"], d["wr_bytes"]] ==
+              [3, 12288, 5, 20480])'
 json_expect 'd["flush_operations"] == 2 and d["rd_total_times"] > 0'
 r='d["requests"]'
 json_expect "$r['read']['ops'] == 3 and $r['read']['bytes'] == 12288"
 json_expect "$r['write']['ops'] == 5 and $r['write']['bytes'] == 20480"
 json_expect "$r['flush']['ops'] == 2 and $r['flush']['bytes'] == 0"
 json_expect "$r['discard']['ops'] == 0 and $r['write_zeroes']['ops'] == 0"
-json_expect "sorted($r) == sorted(['read', 'write', 'flush', 'discard', 'write_zeroes'])"
+json_expect "list($r) == ['read', 'write', 'flush', 'discard', 'write_zeroes']"
 json_expect "$r['write']['total_ns'] == d['wr_total_times']"
 # At rest nothing is in flight; percentiles of every kind are there and
 # ordered, and not zero once a request of the kind completed.
 json_expect "all(k['in_flight'] == 0 and k['errors'] == 0 for k in $r.values())"
-json_expect "all(k['p50_ns'] <= k['p99_ns'] <= k['p999_ns'] for k in $r.values())"
+json_expect "all(k['p50_ns'] <= k['p99_ns'] <= k['p999_ns']
+                 for k in $r.values())"
 json_expect "all(k['p50_ns'] > 0 for n, k in $r.items() if k['ops'] > 0)"
 # Every running disk: an array, vda's numbers unchanged, vdb's own.
 ok vdisk domblkstat vm2d --json
 json_expect '[x["disk"] for x in d] == ["vda", "vdb"] and d[0]["wr_req"] == 5'
-json_expect '(d[1]["wr_req"], d[1]["rd_req"], d[1]["flush_operations"]) == (1, 1, 0)'
+json_expect '([d[1]["wr_req"], d[1]["rd_req"], d[1]["flush_operations"]] ==
+              [1, 1, 0])'
 json_expect 'd[1]["requests"]["write"]["bytes"] == 4096'
 # For people: virsh's lines, then the latency table.
 ok vdisk domblkstat vm2d vda
