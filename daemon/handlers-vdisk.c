@@ -83,7 +83,7 @@ proc_migrate_check(VdCallCtx *ctx, VdXdrReader *args, GByteArray *ret,
 
 /* The extended statistics go out in VdReqType order, and clients read
  * them in VdBlockKind order: the two must be one list. */
-G_STATIC_ASSERT(VD_BLOCK_KIND_COUNT == VD_REQ_N_TYPES);
+G_STATIC_ASSERT(VD_BLOCK_KIND_COUNT == (int)VD_REQ_N_TYPES);
 G_STATIC_ASSERT(VD_BLOCK_KIND_READ == (int)VD_REQ_READ);
 G_STATIC_ASSERT(VD_BLOCK_KIND_WRITE == (int)VD_REQ_WRITE);
 G_STATIC_ASSERT(VD_BLOCK_KIND_FLUSH == (int)VD_REQ_FLUSH);
