@@ -287,8 +287,9 @@ typedef struct {
  * DOMAIN_BLOCK_STATS_FLAGS, both steps of it (how many, then those), as
  * the daemon orders them; path "" sums every disk. flags: 0 or
  * VD_TYPED_PARAM_STRING_OKAY. Counters that are not integers (none that
- * libvirt defines) are left out. *params receives *nparams counters
- * (NULL when none), to free with vd_block_stat_params_free().
+ * libvirt defines) are left out. *params receives *nparams counters (at
+ * most VD_REMOTE_TYPED_PARAM_MAX; NULL when none), to free with
+ * vd_block_stat_params_free().
  */
 bool vd_domain_block_stats_flags(VdConnect *conn, const VdDomainRef *dom,
                                  const char *path, unsigned int flags,

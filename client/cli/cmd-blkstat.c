@@ -40,14 +40,16 @@ counters_clear(Counters *c)
     vd_block_stat_params_free(c->params, c->nparams);
 }
 
+typedef void (*CounterFn)(const char *name, int64_t value, void *data);
+
 /* Call fn for each counter in virsh's order, under virsh's names. */
 static void
-each_counter(const Counters *c, void (*fn)(const char *name, int64_t value,
-                                          void *data), void *data)
+each_counter(const Counters *c, CounterFn fn, void *data)
 {
-    bool *seen = g_newa(bool, c->nparams + 1);
+    /* libvdisk never returns more counters than the protocol allows. */
+    bool seen[VD_REMOTE_TYPED_PARAM_MAX] = { false };
 
-    memset(seen, 0, sizeof(bool) * (c->nparams + 1));
+    g_assert(c->nparams <= G_N_ELEMENTS(seen));
     for (size_t k = 0; k < G_N_ELEMENTS(counter_names); k++) {
         for (size_t i = 0; i < c->nparams; i++) {
             if (!seen[i] &&
