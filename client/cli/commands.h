@@ -11,6 +11,7 @@
 
 #include "client/cli/output.h"
 #include "client/libvdisk.h"
+#include "common/conf/domain-conf.h"
 
 /* A --flag of one verb; bit i of VdCliContext.opts when options[i] given. */
 typedef struct {
@@ -52,6 +53,10 @@ void vd_cli_print_help(const VdCliCommand *cmd);
 /* The domain a user named (name, UUID or id); prints the error if none. */
 VdDomainRef *vd_cli_lookup_domain(VdCliContext *ctx, const char *name);
 
+/* dom's definition, parsed from the XML the daemon sends (free with
+ * vd_domain_def_free); prints the error if there is none. */
+VdDomainDef *vd_cli_get_domain_def(VdCliContext *ctx, const VdDomainRef *dom);
+
 extern const VdCliCommand vd_cli_cmd_list;
 extern const VdCliCommand vd_cli_cmd_dominfo;
 extern const VdCliCommand vd_cli_cmd_dumpxml;
@@ -59,6 +64,15 @@ extern const VdCliCommand vd_cli_cmd_explain;
 extern const VdCliCommand vd_cli_cmd_migrate_check;
 extern const VdCliCommand vd_cli_cmd_define;
 extern const VdCliCommand vd_cli_cmd_undefine;
+extern const VdCliCommand vd_cli_cmd_start;
+extern const VdCliCommand vd_cli_cmd_shutdown;
+extern const VdCliCommand vd_cli_cmd_destroy;
+extern const VdCliCommand vd_cli_cmd_suspend;
+extern const VdCliCommand vd_cli_cmd_resume;
+extern const VdCliCommand vd_cli_cmd_domblklist;
+extern const VdCliCommand vd_cli_cmd_domblkinfo;
+extern const VdCliCommand vd_cli_cmd_domblkstat;
+extern const VdCliCommand vd_cli_cmd_nbd_uri;
 extern const VdCliCommand vd_cli_cmd_version;
 extern const VdCliCommand vd_cli_cmd_help;
 
