@@ -6,7 +6,7 @@
  *
  *   nbd-test-server --image FILE --socket PATH [--name NAME]
  *       [--description TEXT] [--cache MODE] [--discard ignore|unmap]
- *       [--read-only]
+ *       [--read-only] [--format raw|qed] [--io native|threads|io_uring]
  */
 #include "config.h"
 
@@ -55,7 +55,7 @@ int
 main(int argc, char **argv)
 {
     g_autofree char *image = NULL, *sock = NULL, *name = NULL, *desc = NULL;
-    g_autofree char *cache = NULL, *discard = NULL;
+    g_autofree char *cache = NULL, *discard = NULL, *format = NULL, *io = NULL;
     gboolean read_only = FALSE;
     GOptionEntry entries[] = {
         { "image", 0, 0, G_OPTION_ARG_FILENAME, &image, "image file", "FILE" },
@@ -65,6 +65,8 @@ main(int argc, char **argv)
         { "cache", 0, 0, G_OPTION_ARG_STRING, &cache, "cache mode (none)", "MODE" },
         { "discard", 0, 0, G_OPTION_ARG_STRING, &discard, "ignore or unmap", "MODE" },
         { "read-only", 0, 0, G_OPTION_ARG_NONE, &read_only, "read-only disk", NULL },
+        { "format", 0, 0, G_OPTION_ARG_STRING, &format, "raw (default) or qed", "FORMAT" },
+        { "io", 0, 0, G_OPTION_ARG_STRING, &io, "native, threads or io_uring", "MODE" },
         { NULL },
     };
     g_autoptr(GOptionContext) ctx = g_option_context_new("- serve an image over NBD");
@@ -89,6 +91,12 @@ main(int argc, char **argv)
     cfg.cache = cache_mode;
     cfg.discard = g_strcmp0(discard, "ignore") == 0 ? VD_DISCARD_IGNORE : VD_DISCARD_UNMAP;
     cfg.read_only = read_only;
+    cfg.format = format;
+    cfg.io = io ? vd_io_mode_from_string(io) : VD_IO_DEFAULT;
+    if ((int)cfg.io < 0) {
+        fprintf(stderr, "unknown io mode '%s'\n", io);
+        return 2;
+    }
 
     loop = g_main_loop_new(NULL, FALSE);
     t = vd_iothread_new("nbd-test", NULL, &err);
