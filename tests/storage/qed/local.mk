@@ -11,7 +11,9 @@ QED_TEST_LIBS = libvdqedtest.a $(STORAGE_TEST_LIBS)
 
 QED_TESTS = \
 	tests/storage/qed/test-qed-header \
-	tests/storage/qed/test-qed-io
+	tests/storage/qed/test-qed-io \
+	tests/storage/qed/test-qed-order \
+	tests/storage/qed/test-qed-recover
 check_PROGRAMS += $(QED_TESTS)
 TESTS += $(QED_TESTS)
 
@@ -22,3 +24,11 @@ tests_storage_qed_test_qed_header_LDADD = $(QED_TEST_LIBS)
 tests_storage_qed_test_qed_io_SOURCES = tests/storage/qed/test-qed-io.c
 tests_storage_qed_test_qed_io_CFLAGS = $(TEST_CFLAGS)
 tests_storage_qed_test_qed_io_LDADD = $(QED_TEST_LIBS)
+
+tests_storage_qed_test_qed_order_SOURCES = tests/storage/qed/test-qed-order.c
+tests_storage_qed_test_qed_order_CFLAGS = $(TEST_CFLAGS)
+tests_storage_qed_test_qed_order_LDADD = $(QED_TEST_LIBS)
+
+tests_storage_qed_test_qed_recover_SOURCES = tests/storage/qed/test-qed-recover.c
+tests_storage_qed_test_qed_recover_CFLAGS = $(TEST_CFLAGS)
+tests_storage_qed_test_qed_recover_LDADD = $(QED_TEST_LIBS)

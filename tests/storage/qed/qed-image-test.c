@@ -106,7 +106,11 @@ vd_test_file_size(const char *path)
 void
 vd_test_file_resize(const char *path, uint64_t size)
 {
-    ck_assert_int_eq(truncate(path, (off_t)size), 0);
+    int fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(ftruncate(fd, (off_t)size), 0);
+    close(fd);
 }
 
 void

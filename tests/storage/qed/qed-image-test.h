@@ -23,7 +23,7 @@ void vd_test_qed_close(VdQedImage *img);
 uint64_t vd_test_file_u64(const char *path, uint64_t off);
 void vd_test_file_set_u64(const char *path, uint64_t off, uint64_t v);
 
-/* Size of the file at @path; set its size. */
+/* Size of the file at @path; set its size (creating it if need be). */
 uint64_t vd_test_file_size(const char *path);
 void vd_test_file_resize(const char *path, uint64_t size);
 
