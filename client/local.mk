@@ -17,7 +17,9 @@ vdisk_SOURCES = \
 	client/cli/cmd-domain.c \
 	client/cli/cmd-policy.c \
 	client/cli/cmd-host.c \
+	client/cli/cmd-image.c \
 	client/cli/cmd-help.c \
 	client/cli/domain-arg.c \
 	client/cli/output.c client/cli/output.h
-vdisk_LDADD = libvdisk.a libvdrpc.a libvdutil.a $(GLIB_LIBS)
+vdisk_LDADD = libvdisk.a libvdimage.a libvdqed.a libvdrpc.a libvdutil.a \
+	$(GLIB_LIBS)

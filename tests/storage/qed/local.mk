@@ -32,3 +32,9 @@ tests_storage_qed_test_qed_order_LDADD = $(QED_TEST_LIBS)
 tests_storage_qed_test_qed_recover_SOURCES = tests/storage/qed/test-qed-recover.c
 tests_storage_qed_test_qed_recover_CFLAGS = $(TEST_CFLAGS)
 tests_storage_qed_test_qed_recover_LDADD = $(QED_TEST_LIBS)
+
+# Scripts: the image commands, and QEMU's tools on images vdisk serves.
+QED_SCRIPT_TESTS = \
+	tests/storage/qed/test-qed-cli.sh
+TESTS += $(QED_SCRIPT_TESTS)
+EXTRA_DIST += tests/storage/qed/lib.sh $(QED_SCRIPT_TESTS)
