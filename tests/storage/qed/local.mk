@@ -35,6 +35,8 @@ tests_storage_qed_test_qed_recover_LDADD = $(QED_TEST_LIBS)
 
 # Scripts: the image commands, and QEMU's tools on images vdisk serves.
 QED_SCRIPT_TESTS = \
-	tests/storage/qed/test-qed-cli.sh
+	tests/storage/qed/test-qed-cli.sh \
+	tests/storage/qed/test-qed-daemon.sh
 TESTS += $(QED_SCRIPT_TESTS)
-EXTRA_DIST += tests/storage/qed/lib.sh $(QED_SCRIPT_TESTS)
+EXTRA_DIST += tests/storage/qed/lib.sh tests/storage/qed/gen-writes.py \
+	$(QED_SCRIPT_TESTS)
