@@ -200,7 +200,8 @@ vd_qed_image_open(VdQedIo *io, unsigned flags, GError **err)
     }
     /* An image that may be inconsistent is still opened read-only, to get
      * data out of it; bad entries then fail the I/O that meets them. */
-    if (!need_check && !vd_qed_l1_validate(img, err))
+    if (!need_check && !(flags & VD_QED_OPEN_NO_RECOVER) &&
+        !vd_qed_l1_validate(img, err))
         return NULL;
     return g_steal_pointer(&img);
 }

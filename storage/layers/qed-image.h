@@ -117,7 +117,9 @@ typedef struct {
 
 enum {
     VD_QED_OPEN_READ_ONLY = 1u << 0,  /* never write; no recovery */
-    VD_QED_OPEN_NO_RECOVER = 1u << 1, /* leave NEED_CHECK to the caller */
+    /* Leave NEED_CHECK and the L1 table's validity to the caller (who
+     * runs the check: image-check). */
+    VD_QED_OPEN_NO_RECOVER = 1u << 1,
     VD_QED_OPEN_NO_LOG = 1u << 2,     /* recover with the full check */
 };
 

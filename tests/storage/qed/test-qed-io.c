@@ -137,8 +137,12 @@ START_TEST(test_read_write)
     expect_pattern(d, 10 * MiB + 4096, 8192, 7);
     expect_pattern(d, 10 * MiB + 12288, 1 * MiB - 12288, 6);
     ck_assert_int_eq(vd_test_io(d, VD_REQ_FLUSH, 0, 0, 0, NULL), 0);
-    ck_assert_int_eq(vd_test_io(d, VD_REQ_READ, 0, 64 * MiB, 512,
-                                vd_test_buf(512, 0)), -EINVAL);
+    {
+        void *past = vd_test_buf(512, 0);
+        ck_assert_int_eq(vd_test_io(d, VD_REQ_READ, 0, 64 * MiB, 512, past),
+                         -EINVAL);
+        vd_test_buf_free(past, 0);
+    }
     ck_assert_int_eq(vd_disk_close(d), 0);
     expect_clean(env->path);
 
