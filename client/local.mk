@@ -22,10 +22,13 @@ vdisk_SOURCES = \
 	client/cli/cmd-blkdev.c \
 	client/cli/cmd-blkstat.c \
 	client/cli/cmd-host.c \
+	client/cli/cmd-image.c \
 	client/cli/cmd-help.c \
 	client/cli/domain-arg.c \
 	client/cli/domain-def.c \
 	client/cli/output.c client/cli/output.h
-# libvdconf reads domain XML as virsh does client side (domblklist).
-vdisk_LDADD = libvdisk.a libvdconf.a libvdrpc.a libvdutil.a $(LIBXML_LIBS) \
+# libvdconf reads domain XML as virsh does client side (domblklist); the
+# image commands work on files without a daemon.
+vdisk_LDADD = libvdisk.a libvdimage.a libvdqed.a libvdconf.a libvdrpc.a \
+	libvdutil.a $(LIBXML_LIBS) \
 	$(GLIB_LIBS)

@@ -11,6 +11,7 @@
 #include "common/util/error.h"
 #include "storage/disk-priv.h"
 #include "storage/layers/file.h"
+#include "storage/layers/qed.h"
 #include "storage/layers/raw.h"
 
 /* ---- getters ---- */
@@ -88,9 +89,10 @@ check_config(const VdDiskConfig *cfg, GError **err)
                     "a disk needs a source path");
         return false;
     }
-    if (cfg->format && strcmp(cfg->format, "raw") != 0) {
+    if (cfg->format && strcmp(cfg->format, "raw") != 0 &&
+        strcmp(cfg->format, "qed") != 0) {
         g_set_error(err, VD_ERROR_STORAGE, VD_ERR_CONFIG_UNSUPPORTED,
-                    "disk '%s': format '%s' is not supported (only raw)",
+                    "disk '%s': format '%s' is not supported (raw or qed)",
                     cfg->path, cfg->format);
         return false;
     }
@@ -116,7 +118,7 @@ check_config(const VdDiskConfig *cfg, GError **err)
     return true;
 }
 
-/* Build stats -> filters -> raw -> file; NULL-safe teardown by caller. */
+/* Build stats -> filters -> format -> file; NULL-safe teardown by caller. */
 static VdLayer *
 build_chain(VdDisk *d, const VdDiskConfig *cfg)
 {
@@ -132,7 +134,18 @@ build_chain(VdDisk *d, const VdDiskConfig *cfg)
     unsigned n = 0;
 
     d->file = vd_file_layer_new(&fo);
-    below = vd_raw_layer_new(d->file);
+    if (cfg->format && strcmp(cfg->format, "qed") == 0) {
+        VdQedOptions qo = {
+            .path = cfg->path,
+            .cache = cfg->cache,
+            .io = cfg->io,
+            .read_only = cfg->read_only,
+            .backing_format = cfg->backing_format,
+        };
+        below = vd_qed_layer_new(d->file, &qo);
+    } else {
+        below = vd_raw_layer_new(d->file);
+    }
     while (cfg->filters && cfg->filters[n])
         n++;
     /* Link the filters bottom up, so that filters[0] ends on top. */

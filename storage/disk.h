@@ -1,7 +1,7 @@
 /*
  * A disk: the chain of layers serving one guest disk, and its gate.
  *
- * vd_disk_open assembles stats -> [filters] -> format (raw) -> file ->
+ * vd_disk_open assembles stats -> [filters] -> format (raw, qed) -> file ->
  * engine for one image, from its path, format, cache mode, io mode and
  * read-only flag, and attaches it to an I/O thread. The export (NBD
  * server) takes requests from the disk's pool and submits them; the
@@ -45,7 +45,10 @@ typedef struct VdEngine VdEngine;
 
 typedef struct {
     const char *path;           /* file or block device */
-    const char *format;         /* "raw"; NULL means raw */
+    const char *format;         /* "raw" or "qed"; NULL means raw */
+    /* qed: the backing file's format when the configuration names it
+     * (never probed then); NULL: as the image says. */
+    const char *backing_format;
     VdCacheMode cache;          /* resolved by the driver: not _DEFAULT */
     VdIoMode io;                /* _DEFAULT: native if O_DIRECT, else threads */
     VdDiscardMode discard;      /* _IGNORE: discards succeed, do nothing */

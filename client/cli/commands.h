@@ -13,11 +13,19 @@
 #include "client/libvdisk.h"
 #include "common/conf/domain-conf.h"
 
-/* A --flag of one verb; bit i of VdCliContext.opts when options[i] given. */
+/*
+ * A --flag of one verb; bit i of VdCliContext.opts when options[i] given.
+ * An option with a value (`--size SIZE` or `--size=SIZE`) names it in
+ * `value`; what was given is VdCliContext.values[i].
+ */
 typedef struct {
     const char *name;           /* "--all" */
     const char *help;
+    const char *value;          /* "SIZE"; NULL for a plain flag */
 } VdCliOption;
+
+/* Options a verb may have (bits of VdCliContext.opts). */
+#define VD_CLI_MAX_OPTIONS 16
 
 typedef struct VdCliContext VdCliContext;
 
@@ -40,6 +48,7 @@ struct VdCliContext {
     char **args;                /* the positional arguments */
     size_t nargs;
     unsigned int opts;
+    const char *values[VD_CLI_MAX_OPTIONS];  /* of options with a value */
 };
 
 /* All verbs, in the order `vdisk help` lists them; NULL-terminated. */
@@ -74,6 +83,9 @@ extern const VdCliCommand vd_cli_cmd_domblkinfo;
 extern const VdCliCommand vd_cli_cmd_domblkstat;
 extern const VdCliCommand vd_cli_cmd_nbd_uri;
 extern const VdCliCommand vd_cli_cmd_version;
+extern const VdCliCommand vd_cli_cmd_image_create;
+extern const VdCliCommand vd_cli_cmd_image_info;
+extern const VdCliCommand vd_cli_cmd_image_check;
 extern const VdCliCommand vd_cli_cmd_help;
 
 #endif /* VD_CLI_COMMANDS_H */

@@ -284,6 +284,9 @@ file_open(VdLayer *l, GError **err)
     memset(fs->zero_buf, 0, ZERO_BUF_SIZE);
     l->size = (uint64_t)size;
     l->read_only = fs->opts.read_only;
+    /* The file may grow under a format that appends (see file.h): the
+     * size is the one at open, and ranges are the format's to check. */
+    l->checks_range = true;
     return 0;
 }
 
@@ -387,6 +390,20 @@ const char *
 vd_file_layer_engine_note(const VdLayer *l)
 {
     return ((FileState *)l->priv)->engine_note;
+}
+
+bool
+vd_file_layer_writes_durable(const VdLayer *l)
+{
+    FileState *fs = l->priv;
+
+    return fs->durable_writes && !fs->ignore_flush;
+}
+
+int
+vd_file_layer_fd(const VdLayer *l)
+{
+    return ((FileState *)l->priv)->fd;
 }
 
 int

@@ -6,7 +6,8 @@
  *
  *   nbd-test-server --image FILE --socket PATH [--name NAME]
  *       [--description TEXT] [--cache MODE] [--discard ignore|unmap]
- *       [--read-only] [--tcp-port-file FILE]
+ *       [--read-only] [--format raw|qed] [--io native|threads|io_uring]
+ *       [--tcp-port-file FILE]
  *
  * --tcp-port-file also listens on 127.0.0.1 at a free port, through a
  * socket handed to the export, and writes the port to FILE once it
@@ -79,7 +80,8 @@ int
 main(int argc, char **argv)
 {
     g_autofree char *image = NULL, *sock = NULL, *name = NULL, *desc = NULL;
-    g_autofree char *cache = NULL, *discard = NULL, *port_file = NULL;
+    g_autofree char *cache = NULL, *discard = NULL, *format = NULL, *io = NULL;
+    g_autofree char *port_file = NULL;
     gboolean read_only = FALSE;
     GOptionEntry entries[] = {
         { "image", 0, 0, G_OPTION_ARG_FILENAME, &image, "image file", "FILE" },
@@ -91,6 +93,8 @@ main(int argc, char **argv)
         { "read-only", 0, 0, G_OPTION_ARG_NONE, &read_only, "read-only disk", NULL },
         { "tcp-port-file", 0, 0, G_OPTION_ARG_FILENAME, &port_file,
           "also listen on TCP; write the port here", "FILE" },
+        { "format", 0, 0, G_OPTION_ARG_STRING, &format, "raw (default) or qed", "FORMAT" },
+        { "io", 0, 0, G_OPTION_ARG_STRING, &io, "native, threads or io_uring", "MODE" },
         { NULL },
     };
     g_autoptr(GOptionContext) ctx = g_option_context_new("- serve an image over NBD");
@@ -115,6 +119,12 @@ main(int argc, char **argv)
     cfg.cache = cache_mode;
     cfg.discard = g_strcmp0(discard, "ignore") == 0 ? VD_DISCARD_IGNORE : VD_DISCARD_UNMAP;
     cfg.read_only = read_only;
+    cfg.format = format;
+    cfg.io = io ? vd_io_mode_from_string(io) : VD_IO_DEFAULT;
+    if ((int)cfg.io < 0) {
+        fprintf(stderr, "unknown io mode '%s'\n", io);
+        return 2;
+    }
 
     loop = g_main_loop_new(NULL, FALSE);
     t = vd_iothread_new("nbd-test", NULL, &err);
