@@ -88,8 +88,8 @@ run_start(VdCliContext *ctx)
 }
 
 static const VdCliOption start_options[] = {
-    { "--paused", "start with every disk's I/O held until resume" },
-    { NULL, NULL },
+    { "--paused", "start with every disk's I/O held until resume", NULL },
+    { NULL, NULL, NULL },
 };
 
 const VdCliCommand vd_cli_cmd_start = {
