@@ -30,6 +30,10 @@ typedef struct {
     GPtrArray *iothreads;
     guint next_iothread;
     int next_domain_id;
+
+    /* Tests only (daemon/test-hooks.h): where every disk's write log
+     * goes; NULL: no recorder. */
+    char *test_recorder_dir;
 } VdDaemon;
 
 #endif /* VD_DAEMON_DAEMON_H */

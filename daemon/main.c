@@ -23,6 +23,7 @@ static char *opt_state_dir;
 static int opt_idle_timeout = 30;
 static int opt_max_clients = 1024;
 static gboolean opt_version;
+static char *opt_test_recorder_dir;
 
 static const GOptionEntry options[] = {
     { "state-dir", 's', 0, G_OPTION_ARG_FILENAME, &opt_state_dir,
@@ -36,6 +37,11 @@ static const GOptionEntry options[] = {
       "Log debugging messages", NULL },
     { "version", 'V', 0, G_OPTION_ARG_NONE, &opt_version,
       "Print the version and exit", NULL },
+    /* Tests only: hidden from --help. */
+    { "test-recorder-dir", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME,
+      &opt_test_recorder_dir,
+      "Log every disk's writes to DIR/DOMAIN-TARGET.log (crash tests)",
+      "DIR" },
     { NULL },
 };
 
@@ -172,6 +178,7 @@ main(int argc, char **argv)
     daemon.loop = g_main_loop_new(NULL, FALSE);
     daemon.idle_timeout = opt_idle_timeout;
     daemon.max_clients = opt_max_clients;
+    daemon.test_recorder_dir = opt_test_recorder_dir;
     status = run(&daemon);
 
     vd_server_free(daemon.server);
@@ -181,5 +188,6 @@ main(int argc, char **argv)
     vd_state_dir_close(daemon.state);
     g_main_loop_unref(daemon.loop);
     g_free(opt_state_dir);
+    g_free(opt_test_recorder_dir);
     return status;
 }

@@ -15,7 +15,10 @@ libvdstorage_a_SOURCES = \
 	storage/layers/file-probe.c \
 	storage/layers/file-rmw.c \
 	storage/layers/raw.c storage/layers/raw.h \
-	storage/layers/stats.c storage/layers/stats.h
+	storage/layers/stats.c storage/layers/stats.h \
+	storage/layers/logwrites.c storage/layers/logwrites.h \
+	storage/layers/logwrites-read.c \
+	storage/layers/recorder.c storage/layers/recorder.h
 libvdstorage_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBURING_CFLAGS)
 
 # What a program linking libvdstorage.a adds after it.
