@@ -253,6 +253,27 @@ submit_write_type(FileState *fs, VdRequest *req)
 }
 
 /*
+ * ZERO_BUF_SIZE zeroes, aligned for O_DIRECT, shared by every file layer
+ * and only read: made the first time a disk needs it, so that opening a
+ * disk costs no megabyte of memset (the crash explorer opens thousands).
+ */
+static void *
+zero_buf(void)
+{
+    static void *buf;
+
+    if (g_once_init_enter(&buf)) {
+        void *p;
+
+        if (posix_memalign(&p, VD_REQUEST_BUF_ALIGN, ZERO_BUF_SIZE))
+            g_error("out of memory for the zero buffer");
+        memset(p, 0, ZERO_BUF_SIZE);
+        g_once_init_leave(&buf, p);
+    }
+    return buf;
+}
+
+/*
  * Zeroes by writing them, when fallocate cannot: chunks of the shared zero
  * buffer, each an ordinary write through this layer (so aligned, bounced
  * or RMW as needed, and durable in the modes that make writes durable).
@@ -269,7 +290,7 @@ zero_chunk_submit(FileState *fs, VdRequest *child, uint64_t offset,
     child->type = VD_REQ_WRITE;
     child->offset = offset;
     child->len = MIN(room, end - offset);
-    child->buf = fs->zero_buf;
+    child->buf = zero_buf();
     file_submit(NULL, child);
 }
 
@@ -403,9 +424,6 @@ file_open(VdLayer *l, GError **err)
         fs->fd = -1;
         return -1;
     }
-    if (posix_memalign(&fs->zero_buf, VD_REQUEST_BUF_ALIGN, ZERO_BUF_SIZE))
-        g_error("out of memory for the zero buffer");
-    memset(fs->zero_buf, 0, ZERO_BUF_SIZE);
     l->size = (uint64_t)size;
     l->read_only = fs->opts.read_only;
     return 0;
@@ -425,8 +443,6 @@ file_close(VdLayer *l)
         ret = -errno;
     close(fs->fd);
     fs->fd = -1;
-    free(fs->zero_buf);
-    fs->zero_buf = NULL;
     return ret;
 }
 
