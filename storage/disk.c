@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <stdatomic.h>
+#include <string.h>
 
 #include "common/util/error.h"
 #include "storage/disk.h"
@@ -28,6 +29,7 @@ struct VdDisk {
     VdIothread *thread;
     VdRequestPool *pool;
     VdLayer *top;                /* stats */
+    VdLayer *format;             /* raw */
     VdLayer *file;
     VdErrorPolicy policy;
     VdCacheMode cache;
@@ -430,6 +432,15 @@ vd_disk_max_request(const VdDisk *d)
     return MAX_REQUEST;
 }
 
+int
+vd_disk_check(VdDisk *d, VdLayerCheckResult *res, GError **err)
+{
+    memset(res, 0, sizeof(*res));
+    if (!d->format->ops->check)
+        return 0;
+    return d->format->ops->check(d->format, res, err);
+}
+
 void
 vd_disk_get_stats(VdDisk *d, VdBlockStats *out)
 {
@@ -520,7 +531,7 @@ build_chain(VdDisk *d, const VdDiskConfig *cfg)
     unsigned n = 0;
 
     d->file = vd_file_layer_new(&fo);
-    below = vd_raw_layer_new(d->file);
+    d->format = below = vd_raw_layer_new(d->file);
     while (cfg->filters && cfg->filters[n])
         n++;
     /* Link the filters bottom up, so that filters[0] ends on top. */
