@@ -17,6 +17,7 @@
 typedef struct Block Block;
 struct Block {
     Block *next;
+    uint64_t seq;          /* completion order */
     VdLogEntry e;
     uint8_t *buf;          /* e.data, owned */
 };
@@ -29,15 +30,18 @@ typedef struct {
 /* What the recorder keeps of a request between submit and completion. */
 typedef struct {
     uint64_t t_submit;
-    BlockList covered;     /* a flush: the changes completed before it */
+    uint64_t covers;       /* a flush: changes completed up to this seq */
 } Inflight;
 
 struct VdRecorder {
     VdEngine base;
     VdEngine *inner;
     VdLogWriter *w;
-    BlockList unflushed;   /* completed, no flush submitted since */
+    BlockList unflushed;   /* completed, not yet logged; by seq */
+    uint64_t seq;          /* changes completed so far */
     GHashTable *inflight;  /* VdRequest * -> Inflight * */
+    uint64_t last_submit;  /* submission times are unique: they order
+                            * overlapping writes for the explorer */
     int error;             /* first error writing the log */
 };
 
@@ -59,19 +63,6 @@ list_push(BlockList *l, Block *b)
     else
         l->head = b;
     l->tail = b;
-}
-
-/* Put @front before what @l holds. */
-static void
-list_prepend(BlockList *l, BlockList *front)
-{
-    if (!front->head)
-        return;
-    front->tail->next = l->head;
-    if (!l->tail)
-        l->tail = front->tail;
-    l->head = front->head;
-    *front = (BlockList){ 0 };
 }
 
 static void
@@ -100,18 +91,18 @@ log_block(VdRecorder *rec, Block *b, uint64_t t_logged)
     block_free(b);
 }
 
-/* Log every block of @l, in order, at @t; empties @l. */
+/* Log, in completion order, the changes completed up to @covers. */
 static void
-log_list(VdRecorder *rec, BlockList *l, uint64_t t)
+log_unflushed(VdRecorder *rec, uint64_t covers, uint64_t t)
 {
-    Block *b = l->head;
+    while (rec->unflushed.head && rec->unflushed.head->seq <= covers) {
+        Block *b = rec->unflushed.head;
 
-    while (b) {
-        Block *next = b->next;
+        rec->unflushed.head = b->next;
+        if (!rec->unflushed.head)
+            rec->unflushed.tail = NULL;
         log_block(rec, b, t);
-        b = next;
     }
-    *l = (BlockList){ 0 };
 }
 
 static void
@@ -184,6 +175,7 @@ change_done(VdRecorder *rec, VdRequest *req, Inflight *in)
 {
     Block *b = block_new(rec, req, in->t_submit);
 
+    b->seq = ++rec->seq;
     if (b->e.flags & VD_LOGWRITES_FUA) {
         log_block(rec, b, now_ns());
         sync_super(rec);
@@ -202,14 +194,12 @@ flush_done(VdRecorder *rec, Inflight *in, int ret)
         .t_logged = t,
     };
 
-    if (ret < 0) {
-        /* Not durable after all: they wait for a flush that succeeds
-         * (after a failed fdatasync the file layer lets none succeed,
-         * so they end up at the end of the log, never flushed). */
-        list_prepend(&rec->unflushed, &in->covered);
+    /* A failed flush made nothing durable: its changes wait for one
+     * that succeeds (after a failed fdatasync the file layer lets none
+     * succeed, so they end up at the end of the log, never flushed). */
+    if (ret < 0)
         return;
-    }
-    log_list(rec, &in->covered, t);
+    log_unflushed(rec, in->covers, t);
     if (rec->error == 0)
         note_error(rec, vd_logwriter_append(rec->w, &e));
     sync_super(rec);
@@ -241,13 +231,15 @@ recorder_submit(VdEngine *e, VdRequest *req)
     if (req->type != VD_REQ_READ) {
         Inflight *in = g_new0(Inflight, 1);
 
-        in->t_submit = now_ns();
-        /* dm-log-writes: a flush covers what completed before it was
-         * issued, not what is still in flight. */
-        if (req->type == VD_REQ_FLUSH) {
-            in->covered = rec->unflushed;
-            rec->unflushed = (BlockList){ 0 };
-        }
+        in->t_submit = MAX(now_ns(), rec->last_submit + 1);
+        rec->last_submit = in->t_submit;
+        /* A flush covers what completed before it was issued, not
+         * what is still in flight. Unlike dm-log-writes, which hands
+         * them to the first flush issued after them, every flush covers
+         * them: with two fdatasyncs in flight, the one issued second may
+         * finish first, and then they are durable. */
+        if (req->type == VD_REQ_FLUSH)
+            in->covers = rec->seq;
         g_hash_table_insert(rec->inflight, req, in);
     }
     vd_engine_submit(rec->inner, req);
@@ -315,7 +307,7 @@ vd_recorder_free(VdRecorder *rec)
     if (!rec)
         return 0;
     g_assert(rec->inner == NULL);
-    log_list(rec, &rec->unflushed, t);
+    log_unflushed(rec, G_MAXUINT64, t);
     if (rec->error == 0)
         note_error(rec, vd_logwriter_mark(rec->w, VD_LOGWRITES_END_MARK, t));
     ret = vd_logwriter_close(rec->w);

@@ -14,12 +14,16 @@
  * logged once it has completed and a flush submitted after its completion
  * has completed, just before that flush; a FUA write is logged when it
  * completes. So every prefix of the log ending at a flush or FUA entry is
- * a state the storage was guaranteed to hold from that instant. Writes
- * never covered by a flush are logged when the recorder is freed, then
- * the end mark. Failed requests are not logged. Fallocate of either kind
- * is logged as a DISCARD (the range reads back as zeroes). A request not
- * aligned to the log's 512-byte sectors is logged with the whole sectors
- * around it, read back from the file when it completed.
+ * a state the storage was guaranteed to hold from that instant. Where
+ * dm-log-writes gives a write to the first flush submitted after it, here
+ * any such flush that completes logs it: two fdatasyncs may be in flight
+ * and the second may finish first. Writes never covered by a flush are
+ * logged when the recorder is freed, then the end mark. Failed requests
+ * are not logged. Fallocate of either kind is logged as a DISCARD (the
+ * range reads back as zeroes). A request not aligned to the log's
+ * 512-byte sectors is logged with the whole sectors around it, read back
+ * from the file when it completed. Submission times are unique and
+ * increasing.
  *
  * The times sidecar gets each entry's submission time and the instant it
  * was logged (when it became durable), which is what lets the explorer

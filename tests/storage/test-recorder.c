@@ -326,6 +326,59 @@ START_TEST(test_failed_flush_covers_nothing)
 }
 END_TEST
 
+/* Two flushes in flight: the one sent second finishes first, and the
+ * write both cover is durable from then. */
+START_TEST(test_second_flush_first)
+{
+    g_autofree char *dir = vd_test_tmpdir_new();
+    g_autofree char *log = g_build_filename(dir, "two.log", NULL);
+    g_autoptr(GError) err = NULL;
+    VdRecorder *rec = vd_recorder_new(log, &err);
+    HandEngine *hand = g_new0(HandEngine, 1);
+    VdRequestPool *pool = vd_request_pool_new(4096, 8);
+    uint8_t data[S];
+    Up up = { 0 };
+    VdRequest *w, *f1, *f2;
+    VdEngine *e;
+    g_autoptr(VdLogReader) r = NULL;
+
+    hand->base.ops = &hand_ops;
+    hand->base.fd = -1;
+    e = vd_recorder_wrap(&hand->base, rec);
+    vd_engine_set_complete(e, up_done, &up);
+    memset(data, 'y', S);
+    w = make_req(pool, VD_REQ_WRITE, 0, data);
+    f1 = make_req(pool, VD_REQ_FLUSH, 0, NULL);
+    f2 = make_req(pool, VD_REQ_FLUSH, 0, NULL);
+    vd_engine_submit(e, w);
+    vd_engine_done(&hand->base, w, 0);
+    vd_engine_submit(e, f1);
+    vd_engine_submit(e, f2);
+    vd_engine_done(&hand->base, f2, 0);
+    ck_assert_uint_eq(vd_recorder_n_entries(rec), 2);
+    vd_engine_done(&hand->base, f1, 0);
+    ck_assert_uint_eq(vd_recorder_n_entries(rec), 3);
+    vd_engine_free(e);
+    ck_assert_int_eq(vd_recorder_free(rec), 0);
+
+    r = vd_logreader_open(log, &err);
+    ck_assert_msg(r != NULL, "%s", err ? err->message : "");
+    ck_assert_uint_eq(vd_logreader_entry(r, 0)->flags, 0);
+    ck_assert_uint_eq(vd_logreader_entry(r, 1)->flags, VD_LOGWRITES_FLUSH);
+    ck_assert_uint_eq(vd_logreader_entry(r, 2)->flags, VD_LOGWRITES_FLUSH);
+    /* Logged with f2, which was submitted after f1. */
+    ck_assert_uint_eq(vd_logreader_entry(r, 0)->t_logged,
+                      vd_logreader_entry(r, 1)->t_logged);
+    ck_assert_uint_gt(vd_logreader_entry(r, 1)->t_submit,
+                      vd_logreader_entry(r, 2)->t_submit);
+    vd_request_put(w);
+    vd_request_put(f1);
+    vd_request_put(f2);
+    vd_request_pool_free(pool);
+    vd_test_tmpdir_remove(dir);
+}
+END_TEST
+
 /* ---- the reader refuses what is not a log ---- */
 
 static void
@@ -386,6 +439,7 @@ recorder_suite(void)
     tcase_add_test(tc, test_known_sequence_byte_exact);
     tcase_add_test(tc, test_logging_rule);
     tcase_add_test(tc, test_failed_flush_covers_nothing);
+    tcase_add_test(tc, test_second_flush_first);
     tcase_add_test(tc, test_reader_refuses_bad_logs);
     suite_add_tcase(s, tc);
     return s;
