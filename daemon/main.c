@@ -17,6 +17,7 @@
 #include "daemon/domain-runtime.h"
 #include "daemon/domain-store.h"
 #include "daemon/server.h"
+#include "storage/planted.h"
 
 static gboolean opt_verbose;
 static char *opt_state_dir;
@@ -24,6 +25,9 @@ static int opt_idle_timeout = 30;
 static int opt_max_clients = 1024;
 static gboolean opt_version;
 static char *opt_test_recorder_dir;
+#ifdef VD_PLANTED_BUGS
+static char *opt_test_planted_bugs;
+#endif
 
 static const GOptionEntry options[] = {
     { "state-dir", 's', 0, G_OPTION_ARG_FILENAME, &opt_state_dir,
@@ -42,6 +46,11 @@ static const GOptionEntry options[] = {
       &opt_test_recorder_dir,
       "Log every disk's writes to DIR/DOMAIN-TARGET.log (crash tests)",
       "DIR" },
+#ifdef VD_PLANTED_BUGS
+    { "test-planted-bugs", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING,
+      &opt_test_planted_bugs, "Turn on planted bugs (storage/planted.h)",
+      "LIST" },
+#endif
     { NULL },
 };
 
@@ -171,6 +180,16 @@ main(int argc, char **argv)
         return EXIT_FAILURE;
     }
     g_log_set_default_handler(log_to_stderr, NULL);
+#ifdef VD_PLANTED_BUGS
+    if (opt_test_planted_bugs) {
+        if (!vd_planted_enable(opt_test_planted_bugs, &error)) {
+            g_printerr("vdiskd: %s\n", error->message);
+            return EXIT_FAILURE;
+        }
+        g_warning("PLANTED BUGS ON: %s: this daemon loses data on purpose",
+                  opt_test_planted_bugs);
+    }
+#endif
     /* A peer that hangs up must not kill the daemon: writes use
      * MSG_NOSIGNAL, this covers every other descriptor. */
     signal(SIGPIPE, SIG_IGN);

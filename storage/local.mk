@@ -18,7 +18,8 @@ libvdstorage_a_SOURCES = \
 	storage/layers/stats.c storage/layers/stats.h \
 	storage/layers/logwrites.c storage/layers/logwrites.h \
 	storage/layers/logwrites-read.c \
-	storage/layers/recorder.c storage/layers/recorder.h
+	storage/layers/recorder.c storage/layers/recorder.h \
+	storage/planted.h
 libvdstorage_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBURING_CFLAGS)
 
 # What a program linking libvdstorage.a adds after it.

@@ -12,6 +12,7 @@
 
 #include "common/util/error.h"
 #include "storage/layers/file-priv.h"
+#include "storage/planted.h"
 
 static void file_submit(VdLayer *l, VdRequest *req);
 static void start_zero_writes(FileState *fs, VdRequest *req);
@@ -46,6 +47,8 @@ wants_durable(const FileState *fs, const VdRequest *req)
 
     if (fs->ignore_flush)
         return false;   /* unsafe: FUA is ignored like flushes */
+    if (vd_planted(VD_BUG_FUA_EARLY) && !fs->durable_writes)
+        return false;
     return fs->durable_writes || (fr->orig_flags & VD_REQ_FUA);
 }
 
@@ -374,7 +377,7 @@ file_submit(VdLayer *l, VdRequest *req)
         return;
     case VD_REQ_FLUSH:
         failed = atomic_load(&fs->failed);
-        if (fs->ignore_flush)
+        if (fs->ignore_flush || vd_planted(VD_BUG_DROP_FLUSH))
             vd_request_complete(req, 0);
         else if (failed)
             vd_request_complete(req, failed);

@@ -24,7 +24,8 @@ tests_crash_test_explore_CFLAGS = $(TEST_CFLAGS)
 tests_crash_test_explore_LDADD = $(CRASH_TEST_LIBS)
 
 # Integration tests: vdiskd, the crash guest and the explorer together.
-CRASH_SCRIPT_TESTS = tests/crash/test-crash-explore.sh
+CRASH_SCRIPT_TESTS = tests/crash/test-crash-explore.sh \
+	tests/crash/test-crash-planted.sh
 if HAVE_LIBNBD
 TESTS += $(CRASH_SCRIPT_TESTS)
 endif
@@ -37,3 +38,17 @@ crash-long: all
 	top_builddir='$(abs_top_builddir)' VDISKD='$(abs_top_builddir)/vdiskd' \
 	sh $(srcdir)/tests/crash/test-crash-explore.sh
 .PHONY: crash-long
+
+# The storage code and vdiskd with the planted bugs of storage/planted.h
+# compiled in (off until --test-planted-bugs turns them on), for
+# test-crash-planted.sh only: never part of what is built for use.
+check_LIBRARIES += libvdstorage_planted.a
+libvdstorage_planted_a_SOURCES = $(libvdstorage_a_SOURCES) storage/planted.c
+libvdstorage_planted_a_CPPFLAGS = $(libvdstorage_a_CPPFLAGS) -DVD_PLANTED_BUGS
+
+check_PROGRAMS += tests/crash/vdiskd-planted
+tests_crash_vdiskd_planted_SOURCES = daemon/main.c
+tests_crash_vdiskd_planted_CPPFLAGS = $(AM_CPPFLAGS) -DVD_PLANTED_BUGS
+tests_crash_vdiskd_planted_LDADD = libvddaemon.a libvdexport.a \
+	libvddrivers.a $(VD_COMMON_LIBS) libvdstorage_planted.a libvdutil.a \
+	$(LIBURING_LIBS) $(LIBAIO_LIBS) $(GLIB_LIBS) -lpthread
