@@ -25,7 +25,8 @@ tests_crash_test_explore_LDADD = $(CRASH_TEST_LIBS)
 
 # Integration tests: vdiskd, the crash guest and the explorer together.
 CRASH_SCRIPT_TESTS = tests/crash/test-crash-explore.sh \
-	tests/crash/test-crash-planted.sh
+	tests/crash/test-crash-planted.sh \
+	tests/crash/test-crash-kill.sh
 if HAVE_LIBNBD
 TESTS += $(CRASH_SCRIPT_TESTS)
 endif

@@ -342,6 +342,50 @@ START_TEST(test_torn_states)
 }
 END_TEST
 
+/* An image a real crash left: what was due is checked, every block. */
+START_TEST(test_image_after_a_crash)
+{
+    Scenario *sc = scenario_new();
+    g_autofree char *img = g_build_filename(sc->dir, "disk.img", NULL);
+    uint8_t *bytes = g_malloc0(BLOCKS * VD_CRASH_BLOCK);
+    g_autoptr(GError) err = NULL;
+    VdExploreOptions o;
+    VdExploreStats st;
+    FILE *out;
+
+    guest_write(sc, 2, 1, true, 10, 20);      /* FUA: due */
+    guest_write(sc, 3, 2, false, 30, 40);     /* never flushed */
+    ck_assert(vd_guest_record_save(sc->rec, sc->record, NULL));
+    vd_crash_block_fill(bytes + 2 * VD_CRASH_BLOCK, 2 * VD_CRASH_BLOCK, 1);
+    ck_assert(g_file_set_contents(img, (char *)bytes,
+                                  BLOCKS * VD_CRASH_BLOCK, NULL));
+    vd_explore_options_init(&o);
+    o.record = sc->record;
+    o.cache = VD_CACHE_NONE;
+    out = open_memstream(&sc->report, &sc->report_len);
+    o.out = out;
+    ck_assert_msg(vd_explore_image(&o, img, &st, &err), "%s",
+                  err ? err->message : "");
+    ck_assert_uint_eq(st.violations, 0);
+    ck_assert_uint_eq(st.blocks_read, BLOCKS);
+
+    /* Lose the FUA write's last sector, put junk in an unwritten block. */
+    memset(bytes + 3 * VD_CRASH_BLOCK - 512, 0, 512);
+    memset(bytes + 9 * VD_CRASH_BLOCK, 1, 512);
+    ck_assert(g_file_set_contents(img, (char *)bytes,
+                                  BLOCKS * VD_CRASH_BLOCK, NULL));
+    ck_assert(vd_explore_image(&o, img, &st, &err));
+    fclose(out);
+    ck_assert_uint_eq(st.violations, 2);
+    ck_assert_ptr_nonnull(strstr(sc->report, "offset 8192 sector 7 holds "
+                                 "generation 0 but generation 1"));
+    ck_assert_ptr_nonnull(strstr(sc->report, "offset 36864 sector 0"));
+    ck_assert_int_eq(vd_logwriter_close(sc->w), 0);
+    g_free(bytes);
+    scenario_free(sc);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -358,6 +402,7 @@ main(void)
     tcase_add_test(tc, test_write_through);
     tcase_add_test(tc, test_one_state_reproduced);
     tcase_add_test(tc, test_torn_states);
+    tcase_add_test(tc, test_image_after_a_crash);
     suite_add_tcase(s, tc);
     return vd_test_run(s);
 }

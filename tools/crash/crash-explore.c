@@ -1,8 +1,9 @@
 /*
  * vdisk-crash-explore: check every crash state a disk's write log allows
- * against its guest's record (explore.h). Prints the states explored, how
- * fast, and each violation with what reproduces it; exits 1 when there
- * was any, 2 when the inputs are unusable.
+ * against its guest's record (explore.h); or, with --image, an image left
+ * by a real crash. Prints the states explored, how fast, and each
+ * violation with what reproduces it; exits 1 when there was any, 2 when
+ * the inputs are unusable.
  */
 #include "config.h"
 
@@ -13,6 +14,7 @@
 #include "tools/crash/explore.h"
 
 static char *opt_log;
+static char *opt_image;
 static char *opt_record;
 static char *opt_format;
 static char *opt_init;
@@ -28,6 +30,8 @@ static int opt_reports = 20;
 static const GOptionEntry options[] = {
     { "log", 0, 0, G_OPTION_ARG_FILENAME, &opt_log,
       "The disk's write log (LOG.times beside it)", "LOG" },
+    { "image", 0, 0, G_OPTION_ARG_FILENAME, &opt_image,
+      "Instead of a log: an image a real crash left", "FILE" },
     { "record", 0, 0, G_OPTION_ARG_FILENAME, &opt_record,
       "The guest's record", "FILE" },
     { "cache", 0, 0, G_OPTION_ARG_STRING, &opt_cache,
@@ -69,11 +73,12 @@ main(int argc, char **argv)
         return 2;
     }
     cache = opt_cache ? vd_cache_mode_from_string(opt_cache) : -1;
-    if (argc > 1 || !opt_log || !opt_record || cache <= VD_CACHE_DEFAULT ||
+    if (argc > 1 || !(opt_log || opt_image) || (opt_log && opt_image) ||
+        !opt_record || cache <= VD_CACHE_DEFAULT ||
         opt_states < 0 || opt_tear < 0 || opt_tear > 100 || opt_reports < 0 ||
         (opt_state >= 0 && opt_prefix < 0)) {
-        g_printerr("vdisk-crash-explore: need --log, --record and a valid "
-                   "--cache; see --help\n");
+        g_printerr("vdisk-crash-explore: need --log or --image, --record "
+                   "and a valid --cache; see --help\n");
         return 2;
     }
     vd_explore_options_init(&o);
@@ -90,7 +95,8 @@ main(int argc, char **argv)
     o.only_prefix = opt_prefix;
     o.only_state = opt_state;
     o.max_reports = (unsigned)opt_reports;
-    if (!vd_explore_run(&o, &st, &err)) {
+    if (!(opt_image ? vd_explore_image(&o, opt_image, &st, &err)
+                    : vd_explore_run(&o, &st, &err))) {
         g_printerr("vdisk-crash-explore: %s\n", err->message);
         return 2;
     }

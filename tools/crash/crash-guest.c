@@ -282,6 +282,10 @@ main(int argc, char **argv)
     if (!connect_guest(&g)) {
         status = EXIT_FAILURE;
     } else {
+        /* Tests that kill the server wait for this line. */
+        printf("connected: %" G_GUINT64_FORMAT " bytes, flush %d, fua %d\n",
+               g.rec->size, g.rec->can_flush, g.rec->can_fua);
+        fflush(stdout);
         g.busy = g_malloc0(g.nblocks);
         g.slots = g_new0(Slot, opt_qd);
         g.free_slots = g_ptr_array_new();

@@ -72,4 +72,12 @@ void vd_explore_options_init(VdExploreOptions *o);
 gboolean vd_explore_run(const VdExploreOptions *o, VdExploreStats *st,
                         GError **err);
 
+/*
+ * Check the image @image after a real crash (vdiskd killed) against
+ * o->record: every block, with everything the contract had promised by
+ * the guest's last answer due (aftermath.c). o->log is not used.
+ */
+gboolean vd_explore_image(const VdExploreOptions *o, const char *image,
+                          VdExploreStats *st, GError **err);
+
 #endif /* VD_CRASH_EXPLORE_H */

@@ -21,7 +21,8 @@ libvdcrash_a_SOURCES += \
 	tools/crash/check.c tools/crash/check.h \
 	tools/crash/verify.c tools/crash/verify.h \
 	tools/crash/states.c tools/crash/states.h \
-	tools/crash/explore.c tools/crash/explore.h
+	tools/crash/explore.c tools/crash/explore.h \
+	tools/crash/aftermath.c
 
 # What a program using the explorer links after libvdcrash.a.
 VD_CRASH_LIBS = libvdcrash.a libvdconf.a $(VD_STORAGE_LIBS) $(LIBXML_LIBS)
