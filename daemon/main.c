@@ -17,6 +17,7 @@
 #include "daemon/domain-runtime.h"
 #include "daemon/domain-store.h"
 #include "daemon/server.h"
+#include "storage/layers/fault.h"
 #include "storage/planted.h"
 
 static gboolean opt_verbose;
@@ -25,6 +26,7 @@ static int opt_idle_timeout = 30;
 static int opt_max_clients = 1024;
 static gboolean opt_version;
 static char *opt_test_recorder_dir;
+static char **opt_test_faults;
 #ifdef VD_PLANTED_BUGS
 static char *opt_test_planted_bugs;
 #endif
@@ -46,6 +48,10 @@ static const GOptionEntry options[] = {
       &opt_test_recorder_dir,
       "Log every disk's writes to DIR/DOMAIN-TARGET.log (crash tests)",
       "DIR" },
+    { "test-fault", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING_ARRAY,
+      &opt_test_faults,
+      "Fail requests under every disk (storage/layers/fault.h; repeatable)",
+      "RULE" },
 #ifdef VD_PLANTED_BUGS
     { "test-planted-bugs", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING,
       &opt_test_planted_bugs, "Turn on planted bugs (storage/planted.h)",
@@ -198,6 +204,16 @@ main(int argc, char **argv)
     daemon.idle_timeout = opt_idle_timeout;
     daemon.max_clients = opt_max_clients;
     daemon.test_recorder_dir = opt_test_recorder_dir;
+    if (opt_test_faults) {
+        daemon.test_faults = vd_fault_rules_new(
+            (const char *const *)opt_test_faults, &error);
+        if (!daemon.test_faults) {
+            g_printerr("vdiskd: %s\n", error->message);
+            return EXIT_FAILURE;
+        }
+        g_autofree char *all = g_strjoinv("; ", opt_test_faults);
+        g_message("injecting faults: %s", all);
+    }
     status = run(&daemon);
 
     vd_server_free(daemon.server);
@@ -208,5 +224,7 @@ main(int argc, char **argv)
     g_main_loop_unref(daemon.loop);
     g_free(opt_state_dir);
     g_free(opt_test_recorder_dir);
+    vd_fault_rules_free(daemon.test_faults);
+    g_strfreev(opt_test_faults);
     return status;
 }

@@ -2,19 +2,27 @@
 #include "config.h"
 
 #include "daemon/test-hooks.h"
+#include "storage/layers/fault.h"
 #include "storage/layers/recorder.h"
 
 struct VdDiskHooks {
     char *name;             /* DOMAIN-TARGET, for messages */
     VdRecorder *recorder;
+    VdFault *fault;
 };
 
+/* file layer -> fault -> recorder -> the real engine. */
 static VdEngine *
 hooks_wrap(VdEngine *inner, void *data)
 {
     VdDiskHooks *h = data;
+    VdEngine *e = inner;
 
-    return h->recorder ? vd_recorder_wrap(inner, h->recorder) : inner;
+    if (h->recorder)
+        e = vd_recorder_wrap(e, h->recorder);
+    if (h->fault)
+        e = vd_fault_wrap(e, h->fault);
+    return e;
 }
 
 gboolean
@@ -25,7 +33,7 @@ vd_disk_hooks_new(const VdDaemon *daemon, const char *domain,
     VdDiskHooks *h;
 
     *out = NULL;
-    if (!daemon->test_recorder_dir)
+    if (!daemon->test_recorder_dir && !daemon->test_faults)
         return TRUE;
     h = g_new0(VdDiskHooks, 1);
     h->name = g_strdup_printf("%s-%s", domain, target);
@@ -41,6 +49,8 @@ vd_disk_hooks_new(const VdDaemon *daemon, const char *domain,
         }
         g_message("disk %s: recording its writes in %s", h->name, path);
     }
+    if (daemon->test_faults)
+        h->fault = vd_fault_new(daemon->test_faults);
     cfg->engine_wrap = hooks_wrap;
     cfg->engine_wrap_data = h;
     *out = h;
@@ -59,6 +69,7 @@ vd_disk_hooks_free(VdDiskHooks *h)
             g_warning("disk %s: the write log is incomplete: %s", h->name,
                       g_strerror(-ret));
     }
+    vd_fault_free(h->fault);
     g_free(h->name);
     g_free(h);
 }

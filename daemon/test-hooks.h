@@ -1,8 +1,10 @@
 /*
  * Test-only hooks on every disk a daemon opens, set by vdiskd's --test-*
  * options: the write recorder (storage/layers/recorder.h), which logs
- * what reaches each image for the crash explorer. With no option given
- * nothing is hooked and a disk costs what it always does.
+ * what reaches each image for the crash explorer, and fault injection
+ * (storage/layers/fault.h) above it, so that a failed request is never
+ * logged as reaching the storage. With no option given nothing is hooked
+ * and a disk costs what it always does.
  *
  * Main loop only.
  */

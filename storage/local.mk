@@ -19,6 +19,7 @@ libvdstorage_a_SOURCES = \
 	storage/layers/logwrites.c storage/layers/logwrites.h \
 	storage/layers/logwrites-read.c \
 	storage/layers/recorder.c storage/layers/recorder.h \
+	storage/layers/fault.c storage/layers/fault.h \
 	storage/planted.h
 libvdstorage_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBURING_CFLAGS)
 
