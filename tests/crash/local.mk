@@ -26,11 +26,13 @@ tests_crash_test_explore_LDADD = $(CRASH_TEST_LIBS)
 # Integration tests: vdiskd, the crash guest and the explorer together.
 CRASH_SCRIPT_TESTS = tests/crash/test-crash-explore.sh \
 	tests/crash/test-crash-planted.sh \
-	tests/crash/test-crash-kill.sh
+	tests/crash/test-crash-kill.sh \
+	tests/crash/test-crash-fault.sh
 if HAVE_LIBNBD
 TESTS += $(CRASH_SCRIPT_TESTS)
 endif
 EXTRA_DIST += tests/crash/lib.sh tests/crash/domain-crash.xml.in \
+	tests/crash/fault-guest.py \
 	$(CRASH_SCRIPT_TESTS)
 
 # The long run: more operations, more states per prefix, no cap.
