@@ -44,4 +44,5 @@ for mode in none:native writeback:threads writethrough:io_uring \
     total=$((total + n))
 done
 [ "$total" -ge 10000 ] || vd_fail "only $total crash states explored"
+vd_stop TERM || vd_fail "vdiskd exited with an error"
 echo "crash-explore: $total crash states, no violation"

@@ -53,4 +53,5 @@ while [ "$k" -lt "$kills" ]; do
     checked=$((checked + writes))
     vd_start
 done
+vd_stop TERM || vd_fail "vdiskd exited with an error"
 echo "crash-kill: $kills kills, $checked acknowledged writes checked, no violation"
