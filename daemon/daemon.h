@@ -11,6 +11,7 @@
 
 #include "daemon/domain-registry.h"
 #include "daemon/state-dir.h"
+#include "storage/layers/fault.h"
 
 typedef struct VdServer VdServer;
 
@@ -30,6 +31,11 @@ typedef struct {
     GPtrArray *iothreads;
     guint next_iothread;
     int next_domain_id;
+
+    /* Tests only (daemon/test-hooks.h): where every disk's write log
+     * goes, and the faults injected under every disk; NULL: none. */
+    char *test_recorder_dir;
+    VdFaultRules *test_faults;
 } VdDaemon;
 
 #endif /* VD_DAEMON_DAEMON_H */

@@ -7,6 +7,7 @@
 
 #include "daemon/domain-runtime.h"
 #include "daemon/image-lock.h"
+#include "daemon/test-hooks.h"
 #include "storage/export/nbd-server.h"
 
 typedef struct {
@@ -17,6 +18,7 @@ typedef struct {
     bool writable;
     bool shareable;
     VdImageLock *lock;
+    VdDiskHooks *hooks;     /* tests: freed after the disk is closed */
     VdDisk *disk;           /* NULL until opened */
     VdNbdExport *export;    /* NULL until created */
 } VdRunDisk;

@@ -31,6 +31,7 @@ vd_domain_run_free(VdDomainRun *run)
         g_free(rd->target);
         g_free(rd->source);
         g_free(rd->socket_path);
+        vd_disk_hooks_free(rd->hooks);
         g_free(rd);
     }
     g_ptr_array_unref(run->disks);
@@ -79,6 +80,8 @@ close_disk(VdRunDisk *rd)
             record_error(rd->run, rd->target, "closing", ret);
         rd->disk = NULL;
     }
+    vd_disk_hooks_free(rd->hooks);
+    rd->hooks = NULL;
     vd_image_lock_release(rd->lock);
     rd->lock = NULL;
     disk_stopped(rd->run);

@@ -156,6 +156,9 @@ start_disk(VdDomainRun *run, const VdDiskDef *def, GError **error)
     thread = pick_iothread(daemon, error);
     if (!thread)
         return FALSE;
+    if (!vd_disk_hooks_new(daemon, run->obj->def->name, rd->target, &cfg,
+                           &rd->hooks, error))
+        return FALSE;
     rd->disk = vd_disk_open(thread, &cfg, error);
     if (!rd->disk)
         return FALSE;

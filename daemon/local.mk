@@ -14,7 +14,8 @@ libvddaemon_a_SOURCES = \
 	daemon/domain-registry.c daemon/domain-registry.h \
 	daemon/domain-resources.c daemon/domain-resources.h \
 	daemon/domain-store.c daemon/domain-store.h \
-	daemon/state-dir.c daemon/state-domains.c daemon/state-dir.h
+	daemon/state-dir.c daemon/state-domains.c daemon/state-dir.h \
+	daemon/test-hooks.c daemon/test-hooks.h
 
 sbin_PROGRAMS += vdiskd
 vdiskd_SOURCES = daemon/main.c

@@ -17,12 +17,19 @@
 #include "daemon/domain-runtime.h"
 #include "daemon/domain-store.h"
 #include "daemon/server.h"
+#include "storage/layers/fault.h"
+#include "storage/planted.h"
 
 static gboolean opt_verbose;
 static char *opt_state_dir;
 static int opt_idle_timeout = 30;
 static int opt_max_clients = 1024;
 static gboolean opt_version;
+static char *opt_test_recorder_dir;
+static char **opt_test_faults;
+#ifdef VD_PLANTED_BUGS
+static char *opt_test_planted_bugs;
+#endif
 
 static const GOptionEntry options[] = {
     { "state-dir", 's', 0, G_OPTION_ARG_FILENAME, &opt_state_dir,
@@ -36,6 +43,20 @@ static const GOptionEntry options[] = {
       "Log debugging messages", NULL },
     { "version", 'V', 0, G_OPTION_ARG_NONE, &opt_version,
       "Print the version and exit", NULL },
+    /* Tests only: hidden from --help. */
+    { "test-recorder-dir", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME,
+      &opt_test_recorder_dir,
+      "Log every disk's writes to DIR/DOMAIN-TARGET.log (crash tests)",
+      "DIR" },
+    { "test-fault", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING_ARRAY,
+      &opt_test_faults,
+      "Fail requests under every disk (storage/layers/fault.h; repeatable)",
+      "RULE" },
+#ifdef VD_PLANTED_BUGS
+    { "test-planted-bugs", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING,
+      &opt_test_planted_bugs, "Turn on planted bugs (storage/planted.h)",
+      "LIST" },
+#endif
     { NULL },
 };
 
@@ -165,6 +186,16 @@ main(int argc, char **argv)
         return EXIT_FAILURE;
     }
     g_log_set_default_handler(log_to_stderr, NULL);
+#ifdef VD_PLANTED_BUGS
+    if (opt_test_planted_bugs) {
+        if (!vd_planted_enable(opt_test_planted_bugs, &error)) {
+            g_printerr("vdiskd: %s\n", error->message);
+            return EXIT_FAILURE;
+        }
+        g_warning("PLANTED BUGS ON: %s: this daemon loses data on purpose",
+                  opt_test_planted_bugs);
+    }
+#endif
     /* A peer that hangs up must not kill the daemon: writes use
      * MSG_NOSIGNAL, this covers every other descriptor. */
     signal(SIGPIPE, SIG_IGN);
@@ -172,6 +203,17 @@ main(int argc, char **argv)
     daemon.loop = g_main_loop_new(NULL, FALSE);
     daemon.idle_timeout = opt_idle_timeout;
     daemon.max_clients = opt_max_clients;
+    daemon.test_recorder_dir = opt_test_recorder_dir;
+    if (opt_test_faults) {
+        daemon.test_faults = vd_fault_rules_new(
+            (const char *const *)opt_test_faults, &error);
+        if (!daemon.test_faults) {
+            g_printerr("vdiskd: %s\n", error->message);
+            return EXIT_FAILURE;
+        }
+        g_autofree char *all = g_strjoinv("; ", opt_test_faults);
+        g_message("injecting faults: %s", all);
+    }
     status = run(&daemon);
 
     vd_server_free(daemon.server);
@@ -181,5 +223,8 @@ main(int argc, char **argv)
     vd_state_dir_close(daemon.state);
     g_main_loop_unref(daemon.loop);
     g_free(opt_state_dir);
+    g_free(opt_test_recorder_dir);
+    vd_fault_rules_free(daemon.test_faults);
+    g_strfreev(opt_test_faults);
     return status;
 }

@@ -27,6 +27,7 @@ struct VdDisk {
     VdIothread *thread;
     VdRequestPool *pool;
     VdLayer *top;                /* stats */
+    VdLayer *format;             /* raw or qed */
     VdLayer *file;
     VdErrorPolicy policy;
     VdCacheMode cache;

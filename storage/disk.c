@@ -50,6 +50,15 @@ vd_disk_max_request(const VdDisk *d)
     return MAX_REQUEST;
 }
 
+int
+vd_disk_check(VdDisk *d, VdLayerCheckResult *res, GError **err)
+{
+    memset(res, 0, sizeof(*res));
+    if (!d->format->ops->check)
+        return 0;
+    return d->format->ops->check(d->format, res, err);
+}
+
 void
 vd_disk_get_stats(VdDisk *d, VdBlockStats *out)
 {
@@ -146,6 +155,7 @@ build_chain(VdDisk *d, const VdDiskConfig *cfg)
     } else {
         below = vd_raw_layer_new(d->file);
     }
+    d->format = below;
     while (cfg->filters && cfg->filters[n])
         n++;
     /* Link the filters bottom up, so that filters[0] ends on top. */

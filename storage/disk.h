@@ -203,6 +203,14 @@ bool vd_disk_stopped(const VdDisk *d);
  */
 int vd_disk_failed(const VdDisk *d);
 
+/*
+ * The format's consistency check (the layer's check op), repairing
+ * nothing: what `check` commands and the crash explorer ask after an
+ * open. 0 with @res filled (all zero for a format without a check, as
+ * raw), or -1 with @err set. Control plane, nothing in flight.
+ */
+int vd_disk_check(VdDisk *d, VdLayerCheckResult *res, GError **err);
+
 /* The disk's statistics (any thread, without stopping I/O). */
 void vd_disk_get_stats(VdDisk *d, VdBlockStats *out);
 

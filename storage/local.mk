@@ -23,7 +23,12 @@ libvdstorage_a_SOURCES = \
 	storage/layers/qed-zero.c \
 	storage/layers/qed-meta.c \
 	storage/layers/qed-backing.c \
-	storage/layers/stats.c storage/layers/stats.h
+	storage/layers/stats.c storage/layers/stats.h \
+	storage/layers/logwrites.c storage/layers/logwrites.h \
+	storage/layers/logwrites-read.c \
+	storage/layers/recorder.c storage/layers/recorder.h \
+	storage/layers/fault.c storage/layers/fault.h \
+	storage/planted.h
 libvdstorage_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBURING_CFLAGS)
 
 # The QED format on the control plane: header, tables, check, recovery,

@@ -56,7 +56,6 @@ struct FileState {
     bool ignore_flush;          /* unsafe */
     bool no_punch;              /* PUNCH_HOLE refused before */
     bool no_zero_range;         /* ZERO_RANGE refused before */
-    void *zero_buf;             /* ZERO_BUF_SIZE zeroes, aligned */
 
     VdEngine *engine;
     char *engine_note;

@@ -13,6 +13,7 @@
 
 #include "common/util/error.h"
 #include "storage/layers/file-priv.h"
+#include "storage/planted.h"
 
 bool
 vd_cache_mode_direct(VdCacheMode cache)
@@ -42,6 +43,8 @@ vd_file_wants_durable(const FileState *fs, const VdRequest *req)
 
     if (fs->ignore_flush)
         return false;   /* unsafe: FUA is ignored like flushes */
+    if (vd_planted(VD_BUG_FUA_EARLY) && !fs->durable_writes)
+        return false;
     return fs->durable_writes || (fr->orig_flags & VD_REQ_FUA);
 }
 
@@ -217,7 +220,7 @@ submit(FileState *fs, VdRequest *req)
         return;
     case VD_REQ_FLUSH:
         failed = atomic_load(&fs->failed);
-        if (fs->ignore_flush)
+        if (fs->ignore_flush || vd_planted(VD_BUG_DROP_FLUSH))
             vd_request_complete(req, 0);
         else if (failed)
             vd_request_complete(req, failed);
@@ -279,9 +282,6 @@ file_open(VdLayer *l, GError **err)
         fs->fd = -1;
         return -1;
     }
-    if (posix_memalign(&fs->zero_buf, VD_REQUEST_BUF_ALIGN, ZERO_BUF_SIZE))
-        g_error("out of memory for the zero buffer");
-    memset(fs->zero_buf, 0, ZERO_BUF_SIZE);
     l->size = (uint64_t)size;
     l->read_only = fs->opts.read_only;
     /* The file may grow under a format that appends (see file.h): the
@@ -304,8 +304,6 @@ file_close(VdLayer *l)
         ret = -errno;
     close(fs->fd);
     fs->fd = -1;
-    free(fs->zero_buf);
-    fs->zero_buf = NULL;
     return ret;
 }
 

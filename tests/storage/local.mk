@@ -18,7 +18,9 @@ STORAGE_TESTS = \
 	tests/storage/test-cache-modes \
 	tests/storage/test-gate \
 	tests/storage/test-stats \
-	tests/storage/test-alloc
+	tests/storage/test-alloc \
+	tests/storage/test-recorder \
+	tests/storage/test-fault
 check_PROGRAMS += $(STORAGE_TESTS)
 TESTS += $(STORAGE_TESTS)
 
@@ -49,6 +51,14 @@ tests_storage_test_gate_LDADD = $(STORAGE_TEST_LIBS)
 tests_storage_test_stats_SOURCES = tests/storage/test-stats.c
 tests_storage_test_stats_CFLAGS = $(TEST_CFLAGS)
 tests_storage_test_stats_LDADD = $(STORAGE_TEST_LIBS)
+
+tests_storage_test_recorder_SOURCES = tests/storage/test-recorder.c
+tests_storage_test_recorder_CFLAGS = $(TEST_CFLAGS)
+tests_storage_test_recorder_LDADD = $(STORAGE_TEST_LIBS)
+
+tests_storage_test_fault_SOURCES = tests/storage/test-fault.c
+tests_storage_test_fault_CFLAGS = $(TEST_CFLAGS)
+tests_storage_test_fault_LDADD = $(STORAGE_TEST_LIBS)
 
 # Counts every allocation the storage code makes, through the linker's
 # --wrap: the hot path must not allocate once the pool is warm.

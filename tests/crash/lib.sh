@@ -1,0 +1,60 @@
+# Shared steps of the crash tests, on top of tests/daemon/lib.sh: a
+# domain "crash" with one disk, and a recorded workload against it.
+#
+# Use: . "$top_srcdir/tests/crash/lib.sh"; vd_test_init; vd_start ...;
+# crash_define CACHE [IO [POLICY]]; crash_start; crash_guest ARGS...
+
+. "$top_srcdir/tests/daemon/lib.sh"
+
+CRASH_GUEST="$top_builddir/tools/crash/vdisk-crash-guest"
+CRASH_EXPLORE="$top_builddir/tools/crash/vdisk-crash-explore"
+CRASH_UUID=c4a5e000-0000-4000-8000-00000000c4a5
+: "${CRASH_SIZE:=64M}"
+
+crash_virsh() { virsh -q -c "$VD_URI" "$@"; }
+
+# The NBD socket of the crash domain's disk.
+crash_socket() { echo "$VD_STATE/run/nbd/$CRASH_UUID/vda"; }
+
+# (Re)define the domain on a fresh zeroed image, with a cache mode, an io
+# mode ("" for the default) and an error policy (default report).
+crash_define() {
+    _io=
+    [ -n "${2:-}" ] && _io="io='$2'"
+    _meta=
+    [ "$1" = unsafe ] && _meta='<metadata><vdisk:policy xmlns:vdisk="https://vdisk.dev/xmlns/policy/1"><vdisk:override disk="vda" rule="qemu-unsafe-cache" reason="crash tests"/></vdisk:policy></metadata>'
+    rm -f "$VD_TMP/disk.img"
+    truncate -s "$CRASH_SIZE" "$VD_TMP/disk.img"
+    sed -e "s|@IMAGE@|$VD_TMP/disk.img|" -e "s|@CACHE@|$1|" \
+        -e "s|@IO@|$_io|" -e "s|@POLICY@|${3:-report}|" \
+        -e "s|@METADATA@|$_meta|" \
+        "$top_srcdir/tests/crash/domain-crash.xml.in" >"$VD_TMP/crash.xml"
+    crash_virsh define "$VD_TMP/crash.xml" >/dev/null || vd_fail "define ($1)"
+}
+
+crash_start() {
+    crash_virsh start crash >/dev/null || vd_fail "start crash"
+}
+
+crash_shutdown() {
+    crash_virsh shutdown crash >/dev/null || vd_fail "shutdown crash"
+}
+
+# Run the guest on the crash domain's disk; extra arguments go to it.
+crash_guest() {
+    "$CRASH_GUEST" --socket "$(crash_socket)" --export vda "$@"
+}
+
+# The states and violations an explorer's summary line reports.
+crash_states() { sed -n 's/^explored \([0-9]*\) crash states.*/\1/p' "$1"; }
+crash_rate() { sed -n 's/.* \([0-9]*\) states\/s.*/\1/p' "$1"; }
+crash_violations() { sed -n 's/.*; \([0-9]*\) violations$/\1/p' "$1"; }
+
+# Keep a failing run's log and record where make check leaves its logs,
+# and say how to explore them again.
+crash_keep() {
+    _keep="$top_builddir/crash-failed.$$"
+    cp -r "$VD_TMP/rec" "$_keep"
+    echo "kept the write log and the guest's record in $_keep;" \
+         "rerun: $CRASH_EXPLORE --log $_keep/crash-vda.log --record $_keep/$1" >&2
+}
