@@ -21,6 +21,14 @@ struct Chunk {
 /* Buffer size classes: 4 KiB << k, up to 32 MiB. */
 #define N_CLASSES 14
 
+/*
+ * Bytes of free buffers a pool keeps for reuse, all classes together.
+ * Enough for a queue of 32 requests of 256 KiB, or 8 of 1 MiB, without
+ * allocating; past it buffers are freed on release, so that one burst of
+ * large requests does not pin their memory in every disk for good.
+ */
+#define POOL_KEEP_BYTES (8u << 20)
+
 /* A free buffer holds the link to the next one of its class. */
 typedef struct FreeBuf FreeBuf;
 struct FreeBuf {
@@ -33,6 +41,7 @@ struct VdRequestPool {
     Chunk *chunks;
     VdRequest *free_list;   /* through link_next */
     FreeBuf *free_bufs[N_CLASSES];
+    size_t kept_bytes;      /* in free_bufs */
     unsigned in_use;
     uint64_t allocations;
 };
@@ -82,6 +91,12 @@ vd_request_pool_allocations(const VdRequestPool *pool)
     return pool->allocations;
 }
 
+size_t
+vd_request_pool_kept_bytes(const VdRequestPool *pool)
+{
+    return pool->kept_bytes;
+}
+
 static void
 pool_grow(VdRequestPool *pool)
 {
@@ -118,6 +133,12 @@ vd_request_get(VdRequestPool *pool)
     return r;
 }
 
+static size_t
+class_bytes(int k)
+{
+    return (size_t)VD_REQUEST_BUF_ALIGN << k;
+}
+
 static void
 release_buf(VdRequest *req)
 {
@@ -125,12 +146,14 @@ release_buf(VdRequest *req)
 
     if (!req->own_buf)
         return;
-    if (req->own_buf_class < 0) {
+    if (req->own_buf_class < 0 ||
+        pool->kept_bytes + class_bytes(req->own_buf_class) > POOL_KEEP_BYTES) {
         free(req->own_buf);
     } else {
         FreeBuf *b = req->own_buf;
         b->next = pool->free_bufs[req->own_buf_class];
         pool->free_bufs[req->own_buf_class] = b;
+        pool->kept_bytes += class_bytes(req->own_buf_class);
     }
     req->own_buf = NULL;
     req->own_buf_class = -1;
@@ -165,6 +188,7 @@ vd_request_alloc_buf(VdRequest *req, size_t size)
         if (pool->free_bufs[k]) {
             FreeBuf *b = pool->free_bufs[k];
             pool->free_bufs[k] = b->next;
+            pool->kept_bytes -= class_size;
             p = b;
         } else {
             if (posix_memalign(&p, VD_REQUEST_BUF_ALIGN, class_size) != 0)

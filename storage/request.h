@@ -120,6 +120,9 @@ unsigned vd_request_pool_in_use(const VdRequestPool *pool);
  */
 uint64_t vd_request_pool_allocations(const VdRequestPool *pool);
 
+/* Bytes of free buffers the pool keeps for reuse (bounded). */
+size_t vd_request_pool_kept_bytes(const VdRequestPool *pool);
+
 /*
  * A zeroed request from @pool (buf NULL, no flags, no callback). Never
  * fails: grows the pool by a chunk when it is empty (aborts on OOM).

@@ -74,6 +74,31 @@ child_done(VdRequest *c, int ret)
     ck_assert_ptr_nonnull(c->parent);
 }
 
+/* A burst of large requests must not pin its buffers in the pool: only a
+ * bounded amount is kept for reuse, the rest is freed on release. */
+START_TEST(test_kept_buffers_are_bounded)
+{
+    VdRequestPool *pool = vd_request_pool_new(1 << 20, 8);
+    VdRequest *reqs[32];
+
+    for (int i = 0; i < 32; i++) {
+        reqs[i] = vd_request_get(pool);
+        ck_assert_int_eq(vd_request_alloc_buf(reqs[i], 1 << 20), 0);
+    }
+    for (int i = 0; i < 32; i++)
+        vd_request_put(reqs[i]);
+    ck_assert_uint_gt(vd_request_pool_kept_bytes(pool), 0);
+    ck_assert_uint_le(vd_request_pool_kept_bytes(pool), 8u << 20);
+    /* What is kept is reused: taking it again allocates nothing new. */
+    uint64_t before = vd_request_pool_allocations(pool);
+    reqs[0] = vd_request_get(pool);
+    ck_assert_int_eq(vd_request_alloc_buf(reqs[0], 1 << 20), 0);
+    ck_assert_uint_eq(vd_request_pool_allocations(pool), before);
+    vd_request_put(reqs[0]);
+    vd_request_pool_free(pool);
+}
+END_TEST
+
 START_TEST(test_child_copies_parent)
 {
     VdRequestPool *pool = vd_request_pool_new(0, 4);
@@ -196,6 +221,7 @@ request_suite(void)
 
     tcase_add_test(tc, test_pool_grows_and_reuses);
     tcase_add_test(tc, test_buffers_are_aligned_and_reused);
+    tcase_add_test(tc, test_kept_buffers_are_bounded);
     tcase_add_test(tc, test_child_copies_parent);
     tcase_add_test(tc, test_queue);
     tcase_add_test(tc, test_allowed_flags);
