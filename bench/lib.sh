@@ -8,7 +8,7 @@
 set -euo pipefail
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-VDISKD="$TOP/vdiskd"
+VDISKD=${VDISKD:-$TOP/vdiskd}
 PY=/usr/bin/python3
 W=
 BENCH_PIDS=()

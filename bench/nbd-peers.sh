@@ -46,7 +46,7 @@ done
 [ "$BUILD" = 1 ] && bench_build
 bench_init "$DIR"
 
-fstype=$(stat -f -c %T "$W")
+fstype=$(findmnt -no FSTYPE -T "$W" 2>/dev/null || stat -f -c %T "$W")
 case $fstype in
 tmpfs|ramfs) bench_die "$DIR is $fstype (no O_DIRECT): pick a disk with --dir" ;;
 esac

@@ -12,11 +12,13 @@
 #      (/proc/PID/task/*/schedstat) per I/O and per wake-up;
 #      plus the average queue length at the block device under the image
 #      (from /sys/block/DEV/stat; the disk is shared, so it is rough).
-#   2. (last round only, --record) `perf record -g -p SERVER` over a second
+#   --split-cpus pins the server to the last CPU and fio to CPU 0 (the
+#   default leaves both to the scheduler).
+#   2. (at the end, --record) `perf record -g -p SERVER` over a second
 #      run of the same workload: the top of `perf report --no-children`.
 #
 # Usage: bench/profile-nbd.sh [--rounds N] [--runtime SEC] [--workload randread4k]
-#            [--peers "vdiskd qsd raw"] [--dir DIR] [--record] [--no-deps] [--no-build]
+#            [--peers "vdiskd qsd raw"] [--dir DIR] [--record] [--split-cpus] [--no-deps] [--no-build]
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -26,6 +28,7 @@ WORKLOAD=randread4k
 PEERS="vdiskd qsd raw"
 DIR=${TMPDIR:-/tmp}
 RECORD=0
+SPLIT=0
 DEPS=1
 BUILD=1
 
@@ -38,6 +41,7 @@ while [ "$#" -gt 0 ]; do
     --peers) PEERS=$2; shift 2 ;;
     --dir) DIR=$2; shift 2 ;;
     --record) RECORD=1; shift ;;
+    --split-cpus) SPLIT=1; shift ;;
     --no-deps) DEPS=0; shift ;;
     --no-build) BUILD=0; shift ;;
     -h|--help) usage ;;
@@ -134,9 +138,14 @@ stat_run() {
         : >"$W/$peer.$r.srv"
         target="--ioengine=libaio --direct=1 --filename=$IMG --size=1G"
     fi
+    local pin=
+    if [ "$SPLIT" = 1 ]; then
+        [ -n "$SRV_PID" ] && taskset -apc "$(($(nproc) - 1))" "$SRV_PID" >/dev/null
+        pin="taskset -c 0"
+    fi
     d0=$(dev_sample); t0=$(date +%s%N); s0=$(sched_sample "$SRV_PID")
     # shellcheck disable=SC2086
-    perf stat -x, -e "$events" -o "$W/$peer.$r.cli" \
+    $pin perf stat -x, -e "$events" -o "$W/$peer.$r.cli" \
         fio --name="$peer" $target $WL --runtime="$RUNTIME" \
         --time_based --output-format=json --output="$W/$peer.$r.json" >/dev/null
     d1=$(dev_sample); t1=$(date +%s%N); s1=$(sched_sample "$SRV_PID")
@@ -161,6 +170,7 @@ done
 
 echo "# profile-nbd: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) CPUs, kernel $(uname -r), $(perf --version)"
 echo "# workload $WORKLOAD ($WL), fio nbd engine, one connection; ${RUNTIME}s runs, $ROUNDS rounds alternated; medians"
+[ "$SPLIT" = 1 ] && echo "# --split-cpus: server threads on CPU $(($(nproc) - 1)), fio on CPU 0"
 "$PY" - "$W" "$PEERS" "$ROUNDS" <<'EOF'
 import sys, json, statistics as st
 w, peers, rounds = sys.argv[1], sys.argv[2].split(), int(sys.argv[3])
