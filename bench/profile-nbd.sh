@@ -74,9 +74,11 @@ devstat=/sys/block/$dev/stat
 SYSCALLS="io_submit io_getevents io_uring_enter epoll_wait epoll_pwait ppoll poll
 recvfrom recvmsg sendmsg sendto read write readv writev epoll_ctl futex"
 events="task-clock,context-switches,cpu-migrations,raw_syscalls:sys_enter"
+tracepoints=$(perf list tracepoint 2>/dev/null || true)
 for s in $SYSCALLS; do
-    perf list 2>/dev/null | grep -q "syscalls:sys_enter_$s " &&
+    if grep -q "syscalls:sys_enter_$s " <<<"$tracepoints"; then
         events="$events,syscalls:sys_enter_$s"
+    fi
 done
 
 peer_start() {
@@ -119,7 +121,7 @@ peer_stop() {
 sched_sample() {
     [ -n "$1" ] || { echo "0 0 0"; return; }
     cat /proc/"$1"/task/*/schedstat 2>/dev/null |
-        awk '{ a += $1; b += $2; c += $3 } END { print a + 0, b + 0, c + 0 }'
+        awk '{ a += $1; b += $2; c += $3 } END { printf "%.0f %.0f %.0f\n", a, b, c }'
 }
 
 # "ios weighted-ms" of the device; empty when unknown.
@@ -195,7 +197,7 @@ for line in open(f"{w}/dev.txt"):
 sched = {}
 for line in open(f"{w}/sched.txt"):
     p = line.split()
-    sched[(p[0], int(p[1]))] = [int(b) - int(a) for a, b in zip(p[2:5], p[5:8])]
+    sched[(p[0], int(p[1]))] = [int(float(b)) - int(float(a)) for a, b in zip(p[2:5], p[5:8])]
 rows = {}
 for peer in peers:
     for r in range(1, rounds + 1):
@@ -228,7 +230,16 @@ for peer in peers:
 print()
 print("| per I/O (median of rounds) | " + " | ".join(peers) + " |")
 print("|---|" + "---|" * len(peers))
-for k, byp in rows.items():
+order = []
+for k in rows:
+    if k.startswith("  "):
+        continue
+    order.append(k)
+    for side in ("server", "client"):
+        if k == f"{side} syscalls/IO":
+            order += sorted(x for x in rows if x.startswith(f"  {side} "))
+for k in order:
+    byp = rows[k]
     cells = []
     for p in peers:
         v = byp.get(p)
@@ -249,11 +260,18 @@ if [ "$RECORD" = 1 ]; then
         bench_stop_pid "$prec" INT
         peer_stop "$peer"
         echo
-        echo "## perf record -g -p \$($peer) during $WORKLOAD: perf report --no-children --sort dso,sym (top 30)"
+        echo "## perf record -g -p \$($peer) during $WORKLOAD: perf report --no-children --sort dso,sym (top 30, above 0.8 %)"
         echo
         echo '```'
         perf report -i "$W/$peer.perf.data" --stdio --no-children --sort dso,sym \
-            -g none --percent-limit 0.8 2>/dev/null | grep -v '^#' | grep -v '^$' | head -30
+            -g none --percent-limit 0.8 2>/dev/null | grep -v '^#' | grep -v '^$' | head -30 || true
+        echo '```'
+        echo
+        echo "By object (perf report --no-children --sort dso):"
+        echo
+        echo '```'
+        perf report -i "$W/$peer.perf.data" --stdio --no-children --sort dso \
+            -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -8 || true
         echo '```'
     done
 fi
