@@ -92,12 +92,14 @@ bench_cpu_ticks() {
 bench_loadavg() { cut -d' ' -f1 /proc/loadavg; }
 
 # Start a vdiskd on its own state directory $1; returns once it serves.
+# BD_ENV may hold VAR=VALUE words for its environment.
 bd_start() {
     BD_STATE=$1
     BD_URI="vdisk+unix:///system?socket=$BD_STATE/run/vdiskd-sock"
     mkdir -p "$BD_STATE"
     local log="$BD_STATE.log" i=0
-    "$VDISKD" --state-dir "$BD_STATE" >>"$log" 2>&1 &
+    # shellcheck disable=SC2086
+    env ${BD_ENV:-} "$VDISKD" --state-dir "$BD_STATE" >>"$log" 2>&1 &
     BD_PID=$!
     bench_own "$BD_PID"
     until grep -q ': serving ' "$log" 2>/dev/null; do

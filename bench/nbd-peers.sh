@@ -12,6 +12,10 @@
 # Usage: bench/nbd-peers.sh [--rounds N] [--runtime SEC] [--size SIZE]
 #            [--dir DIR] [--workloads "randread4k ..."] [--peers "vdiskd ..."]
 #            [--out DIR] [--no-deps] [--no-build]
+#            [--alt VDISKD_BINARY] [--alt-env "VAR=VALUE ..."]
+# --alt adds the peer "vdiskd-alt": a second daemon (another build, or the
+# same with --alt-env), alternated with the others like any peer, for A/B
+# comparisons; the ratio table then has vdiskd-alt/vdiskd.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -22,6 +26,8 @@ DIR=${TMPDIR:-/tmp}
 WORKLOADS="randread4k randwrite4k seqread1m seqwrite1m"
 PEERS="vdiskd qsd nbdkit raw"
 OUT=
+ALT=
+ALT_ENV=
 DEPS=1
 BUILD=1
 
@@ -35,6 +41,8 @@ while [ "$#" -gt 0 ]; do
     --workloads) WORKLOADS=$2; shift 2 ;;
     --peers) PEERS=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
+    --alt) ALT=$2; shift 2 ;;
+    --alt-env) ALT_ENV=$2; shift 2 ;;
     --no-deps) DEPS=0; shift ;;
     --no-build) BUILD=0; shift ;;
     -h|--help) usage ;;
@@ -42,6 +50,12 @@ while [ "$#" -gt 0 ]; do
     esac
 done
 
+if [ -n "$ALT" ]; then
+    [ -x "$ALT" ] || { echo "--alt: no executable $ALT" >&2; exit 2; }
+    ALT=$(cd "$(dirname "$ALT")" && pwd)/$(basename "$ALT")
+    case " $PEERS " in *" vdiskd-alt "*) ;; *) PEERS="vdiskd vdiskd-alt ${PEERS/vdiskd/}" ;; esac
+    PEERS=$(echo $PEERS)
+fi
 [ "$DEPS" = 1 ] && bench_deps qemu-system-common nbdkit fio libnbd-bin
 [ "$BUILD" = 1 ] && bench_build
 bench_init "$DIR"
@@ -86,6 +100,11 @@ peer_start() {
         SRV_PID=$BD_PID
         SRV_URI="nbd+unix:///$TARGET?socket=$(bd_nbd_socket "$UUID" "$TARGET")"
         ;;
+    vdiskd-alt)
+        virsh -q -c "$ALT_URI" start bench >/dev/null
+        SRV_PID=$ALT_PID
+        SRV_URI="nbd+unix:///$TARGET?socket=$ALT_STATE/run/nbd/$UUID/$TARGET"
+        ;;
     qsd)
         qemu-storage-daemon \
             --blockdev "driver=file,node-name=file0,filename=$IMG,cache.direct=on,aio=native" \
@@ -117,6 +136,7 @@ peer_start() {
 peer_stop() {
     case $1 in
     vdiskd) bd_virsh shutdown bench >/dev/null ;;
+    vdiskd-alt) virsh -q -c "$ALT_URI" shutdown bench >/dev/null ;;
     qsd|nbdkit) bench_stop_pid "$SRV_PID" TERM ;;
     esac
 }
@@ -168,9 +188,14 @@ fio --name=prep --filename="$IMG" --rw=write --bs=1M --size="$SIZE" --direct=1 \
     --ioengine=libaio --iodepth=8 --output=/dev/null
 sync
 
+bd_domain_xml bench "$UUID" none native "$IMG" "$TARGET" >"$W/bench.xml"
+if [ -n "$ALT" ]; then
+    VDISKD=$ALT BD_ENV=$ALT_ENV bd_start "$W/state-alt"
+    ALT_PID=$BD_PID ALT_STATE=$BD_STATE ALT_URI=$BD_URI
+    virsh -q -c "$ALT_URI" define "$W/bench.xml" >/dev/null
+fi
 case " $PEERS " in *" vdiskd "*)
     bd_start "$W/state"
-    bd_domain_xml bench "$UUID" none native "$IMG" "$TARGET" >"$W/bench.xml"
     bd_virsh define "$W/bench.xml" >/dev/null
     ;;
 esac
@@ -198,6 +223,7 @@ echo "# image $SIZE fully written; $ROUNDS rounds, ${RUNTIME}s per run, peers al
 echo "# vdiskd: cache='none' io='native' raw disk; qsd: cache.direct=on,aio=native;"
 echo "# nbdkit file plugin: ${NBDKIT_CACHE:-default (no cache= parameter in this version)}; raw: fio libaio O_DIRECT"
 echo "# NBD peers: fio --ioengine=nbd, one connection over a unix socket"
+[ -n "$ALT" ] && echo "# vdiskd-alt: ${ALT_ENV:+$ALT_ENV }$ALT (vdiskd: $VDISKD)"
 "$PY" - "$RES" "$PEERS" "$WORKLOADS" <<'EOF'
 import sys, statistics as st, math
 path, peers, wls = sys.argv[1], sys.argv[2].split(), sys.argv[3].split()
@@ -228,14 +254,16 @@ for wl in wls:
 print()
 print("Ratios (IOPS): ratio of the medians, and median of the per-round paired ratios (min..max).")
 print()
-print("| workload | vdiskd/qsd | paired | vdiskd/nbdkit | paired | vdiskd/raw | paired | bar |")
-print("|---|---|---|---|---|---|---|---|")
-for wl in wls:
-    v = data.get((wl, "vdiskd"))
+def ratios(me, others, bar):
+  hdr = "".join(f" {me}/{o} | paired |" for o in others)
+  print(f"| workload |{hdr}" + (" bar |" if bar else ""))
+  print("|---|" + "---|---|" * len(others) + ("---|" if bar else ""))
+  for wl in wls:
+    v = data.get((wl, me))
     if not v: continue
     cells = []
     paired = {}
-    for other in ("qsd", "nbdkit", "raw"):
+    for other in others:
         o = data.get((wl, other))
         if not o:
             cells += ["-", "-"]; continue
@@ -243,9 +271,15 @@ for wl in wls:
         pr = [v[k]["iops"] / o[k]["iops"] for k in v if k in o and o[k]["iops"]]
         paired[other] = med(pr)
         cells += [f"{rm:.2f}", f"{med(pr):.2f} ({min(pr):.2f}..{max(pr):.2f})"]
-    bar = "-"
+    verdict = "-"
     if wl in ("randread4k", "randwrite4k") and "qsd" in paired and "raw" in paired:
         ok = paired["qsd"] >= 1.2 and paired["raw"] >= 0.8
-        bar = ("met" if ok else "MISSED") + " (>=1.2x qsd, >=0.8x raw)"
-    print(f"| {wl} | " + " | ".join(cells) + f" | {bar} |")
+        verdict = ("met" if ok else "MISSED") + " (>=1.2x qsd, >=0.8x raw)"
+    print(f"| {wl} | " + " | ".join(cells) + (f" | {verdict} |" if bar else " |"))
+others = [o for o in ("qsd", "nbdkit", "raw") if o in peers]
+if "vdiskd" in peers and others:
+    ratios("vdiskd", others, True)
+if "vdiskd-alt" in peers:
+    print()
+    ratios("vdiskd-alt", [o for o in ["vdiskd"] + others if o in peers], True)
 EOF
