@@ -62,6 +62,7 @@ TARGET=vda
 case $WORKLOAD in
 randread4k) WL="--rw=randread --bs=4k --iodepth=32" ;;
 randwrite4k) WL="--rw=randwrite --bs=4k --iodepth=32" ;;
+randread4k-qd1) WL="--rw=randread --bs=4k --iodepth=1" ;;
 *) bench_die "unknown workload $WORKLOAD" ;;
 esac
 
