@@ -9,7 +9,8 @@
 #      the server's CPU time, context switches and system calls: all of them
 #      and the ones of the data path, divided by the I/Os fio completed;
 #      the server's threads' time runnable but waiting for a CPU
-#      (/proc/PID/task/*/schedstat) per I/O and per wake-up;
+#      (/proc/PID/task/*/schedstat) per I/O and per wake-up; how busy the
+#      machine's CPUs were (/proc/stat);
 #      plus the average queue length at the block device under the image
 #      (from /sys/block/DEV/stat; the disk is shared, so it is rough).
 #   --split-cpus pins the server to the last CPU and fio to CPU 0 (the
@@ -125,11 +126,14 @@ sched_sample() {
         awk '{ a += $1; b += $2; c += $3 } END { printf "%.0f %.0f %.0f\n", a, b, c }'
 }
 
+# "busy total" jiffies of all CPUs (busy = not idle nor iowait).
+cpu_sample() { awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t }' /proc/stat; }
+
 # "ios weighted-ms" of the device; empty when unknown.
 dev_sample() { [ -n "$devstat" ] && awk '{ print $1 + $5, $11 }' "$devstat"; }
 
 stat_run() {
-    local peer=$1 r=$2 pstat= d0 d1 t0 t1 s0 s1 target
+    local peer=$1 r=$2 pstat= d0 d1 t0 t1 s0 s1 u0 u1 target
     peer_start "$peer"
     if [ -n "$SRV_PID" ]; then
         perf stat -x, -e "$events" -p "$SRV_PID" -o "$W/$peer.$r.srv" &
@@ -146,16 +150,17 @@ stat_run() {
         [ -n "$SRV_PID" ] && taskset -apc "$(($(nproc) - 1))" "$SRV_PID" >/dev/null
         pin="taskset -c 0"
     fi
-    d0=$(dev_sample); t0=$(date +%s%N); s0=$(sched_sample "$SRV_PID")
+    d0=$(dev_sample); t0=$(date +%s%N); s0=$(sched_sample "$SRV_PID"); u0=$(cpu_sample)
     # shellcheck disable=SC2086
     $pin perf stat -x, -e "$events" -o "$W/$peer.$r.cli" \
         fio --name="$peer" $target $WL --runtime="$RUNTIME" \
         --time_based --output-format=json --output="$W/$peer.$r.json" >/dev/null
-    d1=$(dev_sample); t1=$(date +%s%N); s1=$(sched_sample "$SRV_PID")
+    d1=$(dev_sample); t1=$(date +%s%N); s1=$(sched_sample "$SRV_PID"); u1=$(cpu_sample)
     [ -n "$pstat" ] && bench_stop_pid "$pstat" INT
     peer_stop "$peer"
     echo "$peer $r $d0 $d1 $(((t1 - t0) / 1000000))" >>"$W/dev.txt"
     echo "$peer $r $s0 $s1" >>"$W/sched.txt"
+    echo "$peer $r $u0 $u1" >>"$W/cpu.txt"
 }
 
 bench_log "image: 1G, writing it in full"
@@ -199,6 +204,11 @@ sched = {}
 for line in open(f"{w}/sched.txt"):
     p = line.split()
     sched[(p[0], int(p[1]))] = [int(float(b)) - int(float(a)) for a, b in zip(p[2:5], p[5:8])]
+busy = {}
+for line in open(f"{w}/cpu.txt"):
+    p = line.split()
+    b0, t0, b1, t1 = map(int, p[2:6])
+    busy[(p[0], int(p[1]))] = 100.0 * (b1 - b0) / max(t1 - t0, 1)
 rows = {}
 for peer in peers:
     for r in range(1, rounds + 1):
@@ -209,6 +219,8 @@ for peer in peers:
         rec = {"IOPS": d["iops"], "p50 clat µs": d["clat_ns"]["percentile"]["50.000000"] / 1000}
         if (peer, r) in dev:
             rec["device queue length"], rec["device IOPS (all tenants)"] = dev[(peer, r)]
+        if (peer, r) in busy:
+            rec["all CPUs busy % (not idle/iowait)"] = busy[(peer, r)]
         rec["server CPU µs/IO"] = s.get("task-clock", 0) * 1000 / ios
         rec["server context switches/IO"] = s.get("context-switches", 0) / ios
         run, wait, slices = sched.get((peer, r), (0, 0, 0))
