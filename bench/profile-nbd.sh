@@ -14,7 +14,9 @@
 #      plus the average queue length at the block device under the image
 #      (from /sys/block/DEV/stat; the disk is shared, so it is rough).
 #   --split-cpus pins the server to the last CPU and fio to CPU 0 (the
-#   default leaves both to the scheduler).
+#   default leaves both to the scheduler); a peer named PEER:split in
+#   --peers does so for that peer only, so that both placements can be
+#   alternated in one run (e.g. --peers "vdiskd vdiskd:split raw raw:split").
 #   2. (at the end, --record) `perf record -g -p SERVER` over a second
 #      run of the same workload: the top of `perf report --no-children`.
 #
@@ -132,35 +134,43 @@ cpu_sample() { awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i; print t 
 # "ios weighted-ms" of the device; empty when unknown.
 dev_sample() { [ -n "$devstat" ] && awk '{ print $1 + $5, $11 }' "$devstat"; }
 
+# One measured run of a peer; "PEER:split" is PEER with --split-cpus.
 stat_run() {
-    local peer=$1 r=$2 pstat= d0 d1 t0 t1 s0 s1 u0 u1 target
+    local name=$1 r=$2 peer=${1%%:*} split=$SPLIT pstat= d0 d1 t0 t1 s0 s1 u0 u1 target
+    case $name in
+    *:split) split=1 ;;
+    *:*) bench_die "unknown variant $name" ;;
+    esac
     peer_start "$peer"
     if [ -n "$SRV_PID" ]; then
-        perf stat -x, -e "$events" -p "$SRV_PID" -o "$W/$peer.$r.srv" &
+        perf stat -x, -e "$events" -p "$SRV_PID" -o "$W/$name.$r.srv" &
         pstat=$!
         bench_own "$pstat"
         sleep 0.2
         target="--ioengine=nbd --uri=$SRV_URI"
     else
-        : >"$W/$peer.$r.srv"
+        : >"$W/$name.$r.srv"
         target="--ioengine=libaio --direct=1 --filename=$IMG --size=1G"
     fi
     local pin=
-    if [ "$SPLIT" = 1 ]; then
+    if [ "$split" = 1 ]; then
         [ -n "$SRV_PID" ] && taskset -apc "$(($(nproc) - 1))" "$SRV_PID" >/dev/null
         pin="taskset -c 0"
+    elif [ -n "$SRV_PID" ]; then
+        # vdiskd outlives the run: undo an earlier run's pinning.
+        taskset -apc "0-$(($(nproc) - 1))" "$SRV_PID" >/dev/null
     fi
     d0=$(dev_sample); t0=$(date +%s%N); s0=$(sched_sample "$SRV_PID"); u0=$(cpu_sample)
     # shellcheck disable=SC2086
-    $pin perf stat -x, -e "$events" -o "$W/$peer.$r.cli" \
+    $pin perf stat -x, -e "$events" -o "$W/$name.$r.cli" \
         fio --name="$peer" $target $WL --runtime="$RUNTIME" \
-        --time_based --output-format=json --output="$W/$peer.$r.json" >/dev/null
+        --time_based --output-format=json --output="$W/$name.$r.json" >/dev/null
     d1=$(dev_sample); t1=$(date +%s%N); s1=$(sched_sample "$SRV_PID"); u1=$(cpu_sample)
     [ -n "$pstat" ] && bench_stop_pid "$pstat" INT
     peer_stop "$peer"
-    echo "$peer $r $d0 $d1 $(((t1 - t0) / 1000000))" >>"$W/dev.txt"
-    echo "$peer $r $s0 $s1" >>"$W/sched.txt"
-    echo "$peer $r $u0 $u1" >>"$W/cpu.txt"
+    echo "$name $r $d0 $d1 $(((t1 - t0) / 1000000))" >>"$W/dev.txt"
+    echo "$name $r $s0 $s1" >>"$W/sched.txt"
+    echo "$name $r $u0 $u1" >>"$W/cpu.txt"
 }
 
 bench_log "image: 1G, writing it in full"
@@ -258,11 +268,27 @@ for k in order:
         v = byp.get(p)
         cells.append("-" if not v else (f"{st.median(v):,.0f}" if st.median(v) >= 100 else f"{st.median(v):.2f}"))
     print(f"| {k} | " + " | ".join(cells) + " |")
+iops = rows["IOPS"]
+pairs = []
+for p in peers:
+    base, _, var = p.partition(":")
+    raw = "raw" + (":" + var if var else "")
+    if base != "raw" and raw in iops:
+        pairs.append((p, raw))
+    if var and base in iops:
+        pairs.append((p, base))
+if pairs:
+    print()
+    print("| paired IOPS ratio | median of rounds (min..max) |")
+    print("|---|---|")
+    for a, b in pairs:
+        r = [x / y for x, y in zip(iops[a], iops[b]) if y]
+        print(f"| {a} / {b} | {st.median(r):.2f} ({min(r):.2f}..{max(r):.2f}) |")
 EOF
 
 if [ "$RECORD" = 1 ]; then
     for peer in $PEERS; do
-        [ "$peer" = raw ] && continue
+        case $peer in raw|*:*) continue ;; esac
         peer_start "$peer"
         perf record -g -o "$W/$peer.perf.data" -p "$SRV_PID" 2>/dev/null &
         prec=$!
