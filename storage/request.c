@@ -23,11 +23,11 @@ struct Chunk {
 
 /*
  * Bytes of free buffers a pool keeps for reuse, all classes together.
- * Enough for a queue of 32 requests of 256 KiB, or 8 of 1 MiB, without
+ * Enough for a queue of 32 requests of 128 KiB, or 4 of 1 MiB, without
  * allocating; past it buffers are freed on release, so that one burst of
  * large requests does not pin their memory in every disk for good.
  */
-#define POOL_KEEP_BYTES (8u << 20)
+#define POOL_KEEP_BYTES (4u << 20)
 
 /* A free buffer holds the link to the next one of its class. */
 typedef struct FreeBuf FreeBuf;
