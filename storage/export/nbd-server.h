@@ -32,8 +32,13 @@
 
 #include "storage/disk.h"
 
-/* Requests one connection may have between reading and replying. */
-#define VD_NBD_MAX_INFLIGHT     32u
+/*
+ * Requests one connection may have between reading and replying. Above
+ * the queue depth guests usually keep (32 for QEMU's NBD client and
+ * common fio runs), so that a busy connection does not stop and restart
+ * reading (two epoll_ctl calls) for every request it sends.
+ */
+#define VD_NBD_MAX_INFLIGHT     64u
 
 /* Payload buffers one connection may hold: two maximal requests. */
 #define VD_NBD_INFLIGHT_BYTES   (64u * 1024 * 1024)
