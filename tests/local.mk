@@ -21,3 +21,4 @@ include tests/client/local.mk
 include tests/storage/local.mk
 include tests/storage/export/local.mk
 include tests/storage/qed/local.mk
+include tests/images/local.mk
