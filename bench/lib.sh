@@ -66,6 +66,16 @@ median() {
         if (NR % 2) print a[(NR + 1) / 2]; else print int((a[NR / 2] + a[NR / 2 + 1]) / 2) }'
 }
 
+# A / B in thousandths (integers keep median() simple).
+ratio() {
+    awk -v a="$1" -v b="$2" 'BEGIN { printf "%d\n", b ? 1000 * a / b : 0 }'
+}
+
+# A / B as "1.23x".
+fmt_ratio() {
+    awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2fx\n", b ? a / b : 0 }'
+}
+
 # "pass" or "FAIL": whether A / B >= BAR.
 bar() {
     awk -v a="$1" -v b="$2" -v want="$3" 'BEGIN {

@@ -51,10 +51,13 @@ grow_done(VdRequest *c, int ret)
 
     vd_request_put(c);
     vd_qed_op_put(s, op);
-    if (ret == 0)
+    if (ret == 0) {
         s->size_done = s->size_target;
-    else
+        /* Tables read back later are checked against this size. */
+        s->img->file_size = MAX(s->img->file_size, s->size_done);
+    } else {
         s->size_target = s->size_done;
+    }
     /* On failure the waiting writes fail: they could not get space. */
     s->space_waiters = (VdRequestQueue){ 0 };
     while ((w = vd_request_queue_pop(&waiting))) {

@@ -154,9 +154,9 @@ int vd_qed_image_write_header(VdQedImage *img);
 
 /*
  * Mark a consistent image clean: flush, cut the file to @file_end (the end
- * of the last cluster in use; 0 keeps its size), flush, clear NEED_CHECK
- * and the dirty log bit, write the header, flush. What a clean close
- * does once every table is written. 0 or -errno.
+ * of the last cluster in use; 0 keeps its size), clear NEED_CHECK and the
+ * dirty log bit, write the header, flush. What a clean close does once
+ * every table is written. 0 or -errno.
  */
 int vd_qed_image_mark_clean(VdQedImage *img, uint64_t file_end);
 
