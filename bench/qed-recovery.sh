@@ -31,13 +31,15 @@ crash() {
     # Ends after a write that no flush covered: the kill comes with
     # mappings in memory and tables on their way to the disk.
     fio --name=work --ioengine=nbd --uri="$URI" --rw=randwrite --bs=4k \
-        --iodepth=16 --size=1t --io_size=8m --fsync=32 --randseed=$1 \
+        --iodepth=16 --size=1t --io_size=8m --fsync=32 --randrepeat=0 \
         --output="$BENCH_TMP/work.out" >/dev/null
     fio --name=tail --ioengine=nbd --uri="$URI" --rw=randwrite --bs=4k \
-        --iodepth=16 --size=1t --io_size=80k --randseed=$(($1 + 1000)) \
+        --iodepth=16 --size=1t --io_size=80k --randrepeat=0 \
         --output="$BENCH_TMP/work.out" >/dev/null
     kill -KILL "$SRV_PID"
     wait "$SRV_PID" 2>/dev/null || true
+    [ "$(od -An -t x1 -j 16 -N 1 img.qed | tr -d ' ')" = 02 ] ||
+        { echo "the image was not left needing a check" >&2; exit 1; }
 }
 
 opens=
