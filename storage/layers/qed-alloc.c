@@ -68,8 +68,11 @@ grow_done(VdRequest *c, int ret)
     vd_qed_req_settle(s, req, ret);     /* the carrier */
 }
 
-/* Grow the file to hold @need bytes past the cursor and a chunk more. */
-static void
+/*
+ * Grow the file to hold @need bytes past the cursor and a chunk more,
+ * unless a growth is under way. 0, or -errno when none could start.
+ */
+static int
 grow(QedState *s, VdRequest *req, uint64_t need)
 {
     uint64_t cs = s->img->g.cluster_size;
@@ -78,13 +81,14 @@ grow(QedState *s, VdRequest *req, uint64_t need)
     VdRequest *c;
 
     if (s->size_target > s->size_done)
-        return;                         /* one at a time */
+        return 0;                       /* one at a time */
+    if (target < s->cursor)
+        return -ENOSPC;
     target = (target + cs - 1) & ~(cs - 1);
     c = vd_request_get(req->pool);
     if (vd_request_alloc_buf(c, VD_QED_BLOCK) < 0) {
         vd_request_put(c);
-        qed_req(req)->ret = -ENOMEM;
-        return;
+        return -ENOMEM;
     }
     memset(c->buf, 0, VD_QED_BLOCK);
     op = vd_qed_op_get(s);
@@ -100,20 +104,26 @@ grow(QedState *s, VdRequest *req, uint64_t need)
     c->opaque = op;
     c->done = grow_done;
     vd_layer_submit(s->file, c);
+    return 0;
 }
 
-bool
+int
 vd_qed_room(QedState *s, VdRequest *req, uint64_t need)
 {
-    if (s->cursor + need <= s->size_done) {
-        /* Start the next growth early, so that writes rarely wait. */
+    int ret;
+
+    if (need <= s->size_done && s->cursor <= s->size_done - need) {
+        /* Start the next growth early, so that writes rarely wait (an
+         * error here is met again when the room runs out). */
         if (s->size_done - s->cursor - need < grow_chunk(s) / 2)
-            grow(s, req, need);
-        return true;
+            (void)grow(s, req, need);
+        return 1;
     }
-    grow(s, req, need);
+    ret = grow(s, req, need);
+    if (ret < 0)
+        return ret;
     vd_request_queue_push(&s->space_waiters, req);
-    return false;
+    return 0;
 }
 
 uint64_t
@@ -323,8 +333,12 @@ vd_qed_alloc(QedState *s, VdRequest *req, QedTable *t, uint32_t l1,
         vd_request_queue_push(&s->busy_waiters, req);
         return false;
     }
-    if (!vd_qed_room(s, req, need))
-        return false;
+    ok = vd_qed_room(s, req, need);
+    if (ok <= 0) {
+        if (ok < 0)
+            qed_req(req)->ret = ok;
+        return ok < 0;
+    }
     if (!t)
         t = vd_qed_table_new(s, l1, vd_qed_take(s, g->table_bytes), req);
 

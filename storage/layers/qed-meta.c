@@ -34,15 +34,19 @@ static void
 mark_finish(QedState *s, QedOp *op, int ret)
 {
     VdRequest *carrier = op->req;
+    VdRequestQueue waiting = s->dirty_waiters;
+    VdRequest *w;
 
     vd_qed_op_put(s, op);
-    if (ret < 0) {
-        s->dirty_state = QED_MARK_FAILED;
-        s->mark_error = ret;
-    } else {
-        s->dirty_state = QED_DIRTY;
+    /* On failure nothing may change a mapping: the waiting writes fail,
+     * and the next one tries again (the failure may have been passing). */
+    s->dirty_state = ret < 0 ? QED_CLEAN : QED_DIRTY;
+    s->dirty_waiters = (VdRequestQueue){ 0 };
+    while ((w = vd_request_queue_pop(&waiting))) {
+        if (ret < 0)
+            qed_req(w)->ret = ret;
+        vd_qed_continue(s, w);
     }
-    vd_qed_wake(s, &s->dirty_waiters);
     vd_qed_req_settle(s, carrier, ret);
 }
 
@@ -94,11 +98,10 @@ write_copy(QedState *s, QedOp *op, const void *src, uint64_t off,
 {
     VdRequest *c = vd_request_get(s->pool);
 
-    if (vd_request_alloc_buf(c, VD_QED_BLOCK) < 0) {
-        vd_request_put(c);
-        op->ret = -ENOMEM;
-        return;
-    }
+    /* Out of memory is fatal here as in g_malloc: failing the marking
+     * at once would complete the waiting requests inside their submit. */
+    if (vd_request_alloc_buf(c, VD_QED_BLOCK) < 0)
+        g_error("out of memory for a QED metadata block");
     memcpy(c->buf, src, VD_QED_BLOCK);
     c->type = VD_REQ_WRITE;
     c->offset = off;
@@ -151,22 +154,12 @@ start_marking(QedState *s, VdRequest *carrier)
 int
 vd_qed_may_change(QedState *s, VdRequest *req)
 {
-    switch (s->dirty_state) {
-    case QED_DIRTY:
+    if (s->dirty_state == QED_DIRTY)
         return 1;
-    case QED_MARK_FAILED:
-        return s->mark_error;
-    case QED_CLEAN:
-        start_marking(s, req);
-        if (s->dirty_state == QED_DIRTY)
-            return 1;                   /* done at once (unsafe cache) */
-        if (s->dirty_state == QED_MARK_FAILED)
-            return s->mark_error;
-        break;
-    case QED_MARKING:
-        break;
-    }
+    /* Parked first: marking can finish before start_marking returns. */
     vd_request_queue_push(&s->dirty_waiters, req);
+    if (s->dirty_state == QED_CLEAN)
+        start_marking(s, req);
     return 0;
 }
 
@@ -449,10 +442,8 @@ vd_qed_close_metadata(QedState *s)
     VdQedImage *img = s->img;
     int ret = 0;
 
-    if (s->dirty_state == QED_CLEAN)
+    if (s->dirty_state != QED_DIRTY)
         return 0;                   /* nothing was changed */
-    if (s->dirty_state == QED_MARK_FAILED)
-        return s->mark_error;
     /* As a round does: the log names the tables first, durably. */
     if (s->n_dirty_blocks > 0 && (s->log_enabled || s->backing)) {
         if (s->log_enabled) {

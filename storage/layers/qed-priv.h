@@ -56,10 +56,9 @@ struct QedOp {
 };
 
 typedef enum {
-    QED_CLEAN,                  /* NEED_CHECK clear on disk */
+    QED_CLEAN,                  /* NEED_CHECK not known durable */
     QED_MARKING,                /* setting it (header write, flush) */
     QED_DIRTY,                  /* set and durable */
-    QED_MARK_FAILED,            /* could not set it: no allocation */
 } QedDirtyState;
 
 struct QedState {
@@ -96,7 +95,6 @@ struct QedState {
 
     /* NEED_CHECK and the log (qed-meta.c). */
     QedDirtyState dirty_state;
-    int mark_error;
     VdRequestQueue dirty_waiters;
     bool log_enabled;
     VdQedLog log;               /* as last written (or being written) */
@@ -202,9 +200,9 @@ bool vd_qed_alloc(QedState *s, VdRequest *req, QedTable *t, uint32_t l1,
 
 /*
  * Room for @need more bytes at the cursor, below what the file is known
- * to hold: true, or false with @req parked until the file has grown.
+ * to hold: 1; 0 with @req parked until the file has grown; -errno.
  */
-bool vd_qed_room(QedState *s, VdRequest *req, uint64_t need);
+int vd_qed_room(QedState *s, VdRequest *req, uint64_t need);
 
 /* Hand out @bytes at the cursor (after vd_qed_room). */
 uint64_t vd_qed_take(QedState *s, uint64_t bytes);
@@ -226,7 +224,8 @@ uint64_t vd_qed_zero_run(QedState *s, VdRequest *req, QedTable *t, uint32_t l1,
 
 /*
  * Whether mappings may change now: 1 when NEED_CHECK is durable; 0 when
- * @req was parked while it is being set; -errno when it could not be.
+ * @req was parked while it is being set (continued after, with an error
+ * if it could not be).
  */
 int vd_qed_may_change(QedState *s, VdRequest *req);
 

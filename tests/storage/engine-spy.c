@@ -46,6 +46,7 @@ struct VdTestSpy {
 
     VdReqType fail_type;
     int fail_err;
+    unsigned fail_skip;
     unsigned fail_count;
     bool refuse_fua;
     VdRequestQueue rejected;    /* completed by `reject_defer` */
@@ -154,7 +155,9 @@ spy_submit(VdEngine *e, VdRequest *req)
     default:
         ck_abort_msg("bad engine request type %d", req->type);
     }
-    if (s->fail_count > 0 && req->type == s->fail_type) {
+    if (s->fail_count > 0 && req->type == s->fail_type && s->fail_skip > 0) {
+        s->fail_skip--;
+    } else if (s->fail_count > 0 && req->type == s->fail_type) {
         s->fail_count--;
         reject(s, req, s->fail_err);
         return;
@@ -205,6 +208,7 @@ typedef struct {
     VdReqType type;
     int err;
     unsigned count;
+    unsigned skip;
     bool flag;
 } Call;
 
@@ -232,6 +236,7 @@ fail_step(void *data)
 
     c->spy->fail_type = c->type;
     c->spy->fail_err = c->err;
+    c->spy->fail_skip = c->skip;
     c->spy->fail_count = c->count;
 }
 
@@ -239,7 +244,15 @@ void
 vd_test_spy_fail(VdIothread *t, VdTestSpy *spy, VdReqType type, int err,
                  unsigned count)
 {
-    Call c = { .spy = spy, .type = type, .err = err, .count = count };
+    vd_test_spy_fail_after(t, spy, type, 0, err, count);
+}
+
+void
+vd_test_spy_fail_after(VdIothread *t, VdTestSpy *spy, VdReqType type,
+                       unsigned skip, int err, unsigned count)
+{
+    Call c = { .spy = spy, .type = type, .err = err, .count = count,
+               .skip = skip };
 
     vd_iothread_run_sync(t, fail_step, &c);
 }

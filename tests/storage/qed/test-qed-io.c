@@ -389,6 +389,37 @@ START_TEST(test_backing_refused)
 }
 END_TEST
 
+/*
+ * Failures on the way to an allocation fail the write that met them and
+ * nothing else: setting NEED_CHECK (its log slot write), and growing the
+ * file. The next write tries again and lands.
+ */
+START_TEST(test_alloc_failures)
+{
+    VdTestSpy *spy = NULL;
+    VdDiskConfig cfg = { .engine_wrap = vd_test_spy_wrap,
+                         .engine_wrap_data = &spy };
+    void *buf = vd_test_buf(4096, 0);
+    VdDisk *d;
+
+    vd_test_qed_create(env->path, &(VdQedCreateOptions){
+        .size = 16 * MiB, .cluster_size = 4096, .table_size = 2 });
+    d = open_qed(VD_CACHE_NONE, VD_IO_NATIVE, &cfg);
+    vd_test_fill(buf, 4096, 0, 1);
+    /* The log slot, the first write of the marking. */
+    vd_test_spy_fail(env->thread, spy, VD_REQ_WRITE, -EIO, 1);
+    ck_assert_int_eq(vd_test_io(d, VD_REQ_WRITE, 0, 0, 4096, buf), -EIO);
+    /* Then: log slot, header, and the growth of the file. */
+    vd_test_spy_fail_after(env->thread, spy, VD_REQ_WRITE, 2, -ENOSPC, 1);
+    ck_assert_int_eq(vd_test_io(d, VD_REQ_WRITE, 0, 0, 4096, buf), -ENOSPC);
+    ck_assert_int_eq(vd_test_io(d, VD_REQ_WRITE, 0, 0, 4096, buf), 0);
+    expect_pattern(d, 0, 4096, 1);
+    ck_assert_int_eq(vd_disk_close(d), 0);
+    expect_clean(env->path);
+    vd_test_buf_free(buf, 0);
+}
+END_TEST
+
 /* A read-only disk never writes: NEED_CHECK stays as it was. */
 START_TEST(test_read_only)
 {
@@ -421,6 +452,7 @@ qed_io_suite(void)
     tcase_add_test(tc, test_backing_chain);
     tcase_add_test(tc, test_backing_refused);
     tcase_add_test(tc, test_read_only);
+    tcase_add_test(tc, test_alloc_failures);
     suite_add_tcase(s, tc);
     return s;
 }
