@@ -174,7 +174,7 @@ alloc_finish(QedOp *op, int ret)
     if (ret == 0) {
         /* The data is written before the mapping changes, so that a
          * reader who finds the new entry finds the data too. The entry
-         * reaches the disk later, in a write back round (qed-meta.c). */
+         * reaches the disk later, in a write back round (qed-writeback.c). */
         for (uint32_t i = 0; i < op->n; i++) {
             vd_qed_set_entry(t->entries, op->l2_index + i, op->host + i * cs);
             vd_qed_table_dirty(s, t, op->l2_index + i);

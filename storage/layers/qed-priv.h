@@ -4,7 +4,8 @@
  *   qed-cache.c    L2 tables in memory: lookup, loading, eviction
  *   qed-alloc.c    allocating writes, and growing the file ahead of them
  *   qed-zero.c     write-zeroes and discard
- *   qed-meta.c     NEED_CHECK, the dirty table log and writing tables back
+ *   qed-dirty.c    NEED_CHECK, set before the first mapping changes
+ *   qed-writeback.c  the dirty table log and writing tables back
  *   qed-backing.c  opening and reading the backing file
  * Everything here runs in the disk's I/O thread, except open, close and
  * free (control plane, while the layer is detached).
@@ -93,14 +94,14 @@ struct QedState {
     VdRequestQueue space_waiters;   /* waiting for the file to grow */
     VdRequestQueue busy_waiters;    /* waiting for an entry's allocation */
 
-    /* NEED_CHECK and the log (qed-meta.c). */
+    /* NEED_CHECK and the log (qed-dirty.c, qed-writeback.c). */
     QedDirtyState dirty_state;
     VdRequestQueue dirty_waiters;
     bool log_enabled;
     VdQedLog log;               /* as last written (or being written) */
     uint8_t *unsynced;          /* log-shaped: tables written, not flushed */
 
-    /* Writing tables back (qed-meta.c). */
+    /* Writing tables back (qed-writeback.c). */
     bool wb_running;
     VdRequestQueue flush_waiters;   /* FLUSH and durable writes */
     VdRequestQueue wb_waiters;      /* those the running round serves */
@@ -217,7 +218,7 @@ uint64_t vd_qed_zero_run(QedState *s, VdRequest *req, QedTable *t, uint32_t l1,
                      uint32_t l2, uint32_t n, uint64_t entry, uint64_t off,
                      uint64_t len);
 
-/* ---- qed-meta.c ---- */
+/* ---- qed-dirty.c, qed-writeback.c ---- */
 
 /* Dirty table blocks past which a request carries a write back round. */
 #define QED_WB_THRESHOLD 256u
