@@ -80,8 +80,7 @@ struct QedState {
     unsigned max_tables;
     uint64_t *table_offsets;    /* sorted offsets of all L2 tables */
     size_t n_table_offsets;
-    void **free_bufs;           /* table buffers to reuse */
-    unsigned n_free_bufs;
+    QedTable *free_tables;      /* to reuse, through lru_next */
 
     /* The L1 table: blocks changed in memory, not yet written. */
     uint8_t *l1_dirty;

@@ -265,7 +265,6 @@ init_state(QedState *s)
     s->max_tables = s->opts.cache_tables
                         ? s->opts.cache_tables
                         : MAX(CACHE_MIN_TABLES, CACHE_BYTES / g->table_bytes);
-    s->free_bufs = g_new0(void *, s->max_tables);
     s->l1_dirty = g_malloc0(vd_qed_block_map_bytes(g));
     load_table_offsets(s);
     /* A partial cluster at the end is skipped, not reused: whatever it
