@@ -150,6 +150,7 @@ build_chain(VdDisk *d, const VdDiskConfig *cfg)
             .io = cfg->io,
             .read_only = cfg->read_only,
             .backing_format = cfg->backing_format,
+            .cache_tables = cfg->qed_cache_tables,
         };
         below = vd_qed_layer_new(d->file, &qo);
     } else {

@@ -49,6 +49,7 @@ typedef struct {
     /* qed: the backing file's format when the configuration names it
      * (never probed then); NULL: as the image says. */
     const char *backing_format;
+    unsigned qed_cache_tables;  /* qed: L2 tables in memory; 0: default */
     VdCacheMode cache;          /* resolved by the driver: not _DEFAULT */
     VdIoMode io;                /* _DEFAULT: native if O_DIRECT, else threads */
     VdDiscardMode discard;      /* _IGNORE: discards succeed, do nothing */

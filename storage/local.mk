@@ -21,7 +21,8 @@ libvdstorage_a_SOURCES = \
 	storage/layers/qed-cache.c \
 	storage/layers/qed-alloc.c \
 	storage/layers/qed-zero.c \
-	storage/layers/qed-meta.c \
+	storage/layers/qed-dirty.c \
+	storage/layers/qed-writeback.c \
 	storage/layers/qed-backing.c \
 	storage/layers/stats.c storage/layers/stats.h \
 	storage/layers/logwrites.c storage/layers/logwrites.h \

@@ -22,3 +22,4 @@ include tests/storage/local.mk
 include tests/storage/export/local.mk
 include tests/storage/qed/local.mk
 include tests/crash/local.mk
+include tests/images/local.mk

@@ -201,10 +201,12 @@ const VdCliCommand vd_cli_cmd_image_info = {
     .run = run_image_info,
 };
 
-enum { CHECK_REPAIR };
+enum { CHECK_REPAIR, CHECK_FORMAT };
 
 static const VdCliOption check_options[] = {
     [CHECK_REPAIR] = { "--repair", "fix what can be fixed", NULL },
+    [CHECK_FORMAT] = { "--format", "read the file as qed even without its "
+                       "magic (default: by its first bytes)", "FORMAT" },
     { NULL, NULL, NULL },
 };
 
@@ -283,7 +285,10 @@ run_image_check(VdCliContext *ctx)
     VdQedCheckResult r;
     int status;
 
-    if (!vd_image_check(ctx->args[0], repair, &r, &err)) {
+    const char *format = (ctx->opts & (1u << CHECK_FORMAT))
+                             ? ctx->values[CHECK_FORMAT] : NULL;
+
+    if (!vd_image_check(ctx->args[0], format, repair, &r, &err)) {
         vd_cli_error("%s", err->message);
         return vd_error_code(err) == VD_ERR_NO_SUPPORT ? 63 : 1;
     }
@@ -305,7 +310,7 @@ run_image_check(VdCliContext *ctx)
 
 const VdCliCommand vd_cli_cmd_image_check = {
     .name = "image-check",
-    .usage = "[--repair] FILE",
+    .usage = "[--repair] [--format qed] FILE",
     .summary = "check a QED image as qemu-img check does, reading it in "
                "file order",
     .min_args = 1, .max_args = 1,

@@ -111,6 +111,15 @@ create_qed(int fd, const VdImageCreateOptions *o, GError **err)
                     "preallocation is for raw images");
         return false;
     }
+    /* QEMU 7.2's check of a table's last cluster is off by one for
+     * tables of one cluster: qemu-img creates such images and then
+     * cannot open them. vdisk reads them, but does not make them. */
+    if (o->table_size == 1) {
+        g_set_error(err, VD_ERROR_STORAGE, VD_ERR_INVALID_ARG,
+                    "tables of one cluster would make an image QEMU cannot "
+                    "open; use 2 or more");
+        return false;
+    }
     if (o->backing_file) {
         uint64_t bsize;
 

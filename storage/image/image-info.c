@@ -135,15 +135,15 @@ vd_image_info_clear(VdImageInfo *info)
 }
 
 bool
-vd_image_check(const char *path, bool repair, VdQedCheckResult *res,
-               GError **err)
+vd_image_check(const char *path, const char *format, bool repair,
+               VdQedCheckResult *res, GError **err)
 {
-    const char *format = format_of(path, NULL, err);
     g_autofree VdQedIo *io = NULL;
     g_autoptr(VdQedImage) img = NULL;
     int fd, ret;
 
     memset(res, 0, sizeof(*res));
+    format = format_of(path, format, err);
     if (!format)
         return false;
     if (strcmp(format, "qed") != 0) {

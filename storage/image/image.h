@@ -64,12 +64,13 @@ bool vd_image_info(const char *path, const char *format, VdImageInfo *info,
 void vd_image_info_clear(VdImageInfo *info);
 
 /*
- * Check the QED image at @path (qed-check.c), repairing it with @repair.
- * false with @err when it cannot be opened or checked at all (a raw
- * image: VD_ERR_NO_SUPPORT); otherwise the findings are in @res.
+ * Check the QED image at @path (qed-check.c), repairing it with @repair;
+ * @format as for vd_image_info. false with @err when it cannot be opened
+ * or checked at all (a raw image: VD_ERR_NO_SUPPORT); otherwise the
+ * findings are in @res.
  */
-bool vd_image_check(const char *path, bool repair, VdQedCheckResult *res,
-                    GError **err);
+bool vd_image_check(const char *path, const char *format, bool repair,
+                    VdQedCheckResult *res, GError **err);
 
 /*
  * A size as people write it: bytes, or a number with K, M, G, T, P or E

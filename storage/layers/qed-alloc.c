@@ -51,10 +51,13 @@ grow_done(VdRequest *c, int ret)
 
     vd_request_put(c);
     vd_qed_op_put(s, op);
-    if (ret == 0)
+    if (ret == 0) {
         s->size_done = s->size_target;
-    else
+        /* Tables read back later are checked against this size. */
+        s->img->file_size = MAX(s->img->file_size, s->size_done);
+    } else {
         s->size_target = s->size_done;
+    }
     /* On failure the waiting writes fail: they could not get space. */
     s->space_waiters = (VdRequestQueue){ 0 };
     while ((w = vd_request_queue_pop(&waiting))) {
@@ -65,8 +68,11 @@ grow_done(VdRequest *c, int ret)
     vd_qed_req_settle(s, req, ret);     /* the carrier */
 }
 
-/* Grow the file to hold @need bytes past the cursor and a chunk more. */
-static void
+/*
+ * Grow the file to hold @need bytes past the cursor and a chunk more,
+ * unless a growth is under way. 0, or -errno when none could start.
+ */
+static int
 grow(QedState *s, VdRequest *req, uint64_t need)
 {
     uint64_t cs = s->img->g.cluster_size;
@@ -75,13 +81,14 @@ grow(QedState *s, VdRequest *req, uint64_t need)
     VdRequest *c;
 
     if (s->size_target > s->size_done)
-        return;                         /* one at a time */
+        return 0;                       /* one at a time */
+    if (target < s->cursor)
+        return -ENOSPC;
     target = (target + cs - 1) & ~(cs - 1);
     c = vd_request_get(req->pool);
     if (vd_request_alloc_buf(c, VD_QED_BLOCK) < 0) {
         vd_request_put(c);
-        qed_req(req)->ret = -ENOMEM;
-        return;
+        return -ENOMEM;
     }
     memset(c->buf, 0, VD_QED_BLOCK);
     op = vd_qed_op_get(s);
@@ -97,20 +104,26 @@ grow(QedState *s, VdRequest *req, uint64_t need)
     c->opaque = op;
     c->done = grow_done;
     vd_layer_submit(s->file, c);
+    return 0;
 }
 
-bool
+int
 vd_qed_room(QedState *s, VdRequest *req, uint64_t need)
 {
-    if (s->cursor + need <= s->size_done) {
-        /* Start the next growth early, so that writes rarely wait. */
+    int ret;
+
+    if (need <= s->size_done && s->cursor <= s->size_done - need) {
+        /* Start the next growth early, so that writes rarely wait (an
+         * error here is met again when the room runs out). */
         if (s->size_done - s->cursor - need < grow_chunk(s) / 2)
-            grow(s, req, need);
-        return true;
+            (void)grow(s, req, need);
+        return 1;
     }
-    grow(s, req, need);
+    ret = grow(s, req, need);
+    if (ret < 0)
+        return ret;
     vd_request_queue_push(&s->space_waiters, req);
-    return false;
+    return 0;
 }
 
 uint64_t
@@ -161,7 +174,7 @@ alloc_finish(QedOp *op, int ret)
     if (ret == 0) {
         /* The data is written before the mapping changes, so that a
          * reader who finds the new entry finds the data too. The entry
-         * reaches the disk later, in a write back round (qed-meta.c). */
+         * reaches the disk later, in a write back round (qed-writeback.c). */
         for (uint32_t i = 0; i < op->n; i++) {
             vd_qed_set_entry(t->entries, op->l2_index + i, op->host + i * cs);
             vd_qed_table_dirty(s, t, op->l2_index + i);
@@ -320,8 +333,12 @@ vd_qed_alloc(QedState *s, VdRequest *req, QedTable *t, uint32_t l1,
         vd_request_queue_push(&s->busy_waiters, req);
         return false;
     }
-    if (!vd_qed_room(s, req, need))
-        return false;
+    ok = vd_qed_room(s, req, need);
+    if (ok <= 0) {
+        if (ok < 0)
+            qed_req(req)->ret = ok;
+        return ok < 0;
+    }
     if (!t)
         t = vd_qed_table_new(s, l1, vd_qed_take(s, g->table_bytes), req);
 

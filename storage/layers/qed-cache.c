@@ -46,34 +46,39 @@ lru_push_head(QedState *s, QedTable *t)
     s->lru_head = t;
 }
 
-static void *
-buf_get(QedState *s)
-{
-    if (s->n_free_bufs > 0)
-        return s->free_bufs[--s->n_free_bufs];
-    return vd_qed_table_alloc(s->img->g.table_bytes);
-}
-
-static void
-buf_put(QedState *s, void *buf)
-{
-    if (s->n_free_bufs < s->max_tables)
-        s->free_bufs[s->n_free_bufs++] = buf;
-    else
-        free(buf);
-}
-
+/*
+ * Tables that leave the cache keep their memory for the next one loaded:
+ * when the working set is larger than the cache, every request may load
+ * a table, and the data path must not allocate for it. (So the memory
+ * kept is the most tables ever held at once: the cache, plus those held
+ * over it while dirty.) Their maps are clear: tables leave only clean
+ * and with nothing busy.
+ */
 static void
 table_free(QedState *s, QedTable *t)
 {
     s->tables[t->l1_index] = NULL;
     lru_remove(s, t);
     s->n_tables--;
-    if (t->entries)
-        buf_put(s, t->entries);
-    g_free(t->dirty);
-    g_free(t->busy);
-    g_free(t);
+    t->lru_next = s->free_tables;
+    s->free_tables = t;
+}
+
+static QedTable *
+table_get_free(QedState *s)
+{
+    const VdQedGeom *g = &s->img->g;
+    QedTable *t = s->free_tables;
+
+    if (t) {
+        s->free_tables = t->lru_next;
+        return t;
+    }
+    t = g_new0(QedTable, 1);
+    t->entries = vd_qed_table_alloc(g->table_bytes);
+    t->dirty = g_malloc0(vd_qed_block_map_bytes(g));
+    t->busy = g_malloc0(g->entries / 8 + 1);
+    return t;
 }
 
 /* Make room for one more table if the cache is full and one can go. */
@@ -94,15 +99,16 @@ evict(QedState *s, VdRequest *req)
 static QedTable *
 table_alloc(QedState *s, uint32_t l1, uint64_t off, VdRequest *req)
 {
-    const VdQedGeom *g = &s->img->g;
-    QedTable *t = g_new0(QedTable, 1);
+    QedTable *t;
 
     evict(s, req);
+    t = table_get_free(s);
     t->l1_index = l1;
     t->offset = off;
-    t->entries = buf_get(s);
-    t->dirty = g_malloc0(vd_qed_block_map_bytes(g));
-    t->busy = g_malloc0(g->entries / 8 + 1);
+    t->n_dirty = t->n_busy = t->pins = 0;
+    t->loading = false;
+    t->error = 0;
+    t->waiters = (VdRequestQueue){ 0 };
     s->tables[l1] = t;
     s->n_tables++;
     lru_push_head(s, t);
@@ -279,11 +285,15 @@ vd_qed_cache_free(QedState *s)
         while (s->lru_head)
             table_free(s, s->lru_head);
     }
-    for (unsigned i = 0; i < s->n_free_bufs; i++)
-        free(s->free_bufs[i]);
-    s->n_free_bufs = 0;
+    while (s->free_tables) {
+        QedTable *t = s->free_tables;
+        s->free_tables = t->lru_next;
+        free(t->entries);
+        g_free(t->dirty);
+        g_free(t->busy);
+        g_free(t);
+    }
     g_clear_pointer(&s->tables, g_free);
-    g_clear_pointer(&s->free_bufs, g_free);
     g_clear_pointer(&s->l1_dirty, g_free);
     g_clear_pointer(&s->table_offsets, g_free);
     g_clear_pointer(&s->unsynced, g_free);

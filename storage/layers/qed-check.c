@@ -11,8 +11,8 @@
  * (QEMU divides by cluster_size - 1 there, see the reference notes).
  *
  * The L2 tables are read in file order, with the next ones announced to
- * the kernel (advise) and holes skipped: on a full L1 table that is 8 GiB
- * of mostly sequential reads instead of 32768 seeks.
+ * the kernel (advise): on a full L1 table that is 8 GiB of mostly
+ * sequential reads instead of 32768 seeks.
  *
  * Repair modes: a crash (ours or QEMU's) can only leave mappings past the
  * end of the file and unmapped clusters; those are what open repairs on

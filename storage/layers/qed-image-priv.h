@@ -14,10 +14,7 @@
 /* An aligned buffer for one table (or @bytes); free with free(). */
 void *vd_qed_table_alloc(size_t bytes);
 
-/*
- * Read the table at @off into @buf (g.table_bytes). Parts of the file
- * that are holes are not read: they are zeroes. 0 or -errno.
- */
+/* Read the table at @off into @buf (g.table_bytes). 0 or -errno. */
 int vd_qed_table_read(VdQedImage *img, uint64_t off, uint64_t *buf);
 
 /*

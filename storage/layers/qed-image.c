@@ -213,23 +213,25 @@ vd_qed_image_mark_clean(VdQedImage *img, uint64_t file_end)
     int ret;
 
     g_assert(!img->read_only);
-    /* Everything the tables point at is durable before they are declared
-     * consistent: otherwise a crash right after could leave a clean image
-     * mapping clusters whose data never reached the disk. */
+    /* Everything the tables point at, and the tables, are durable before
+     * the header says they are consistent: otherwise a crash right after
+     * could leave a clean image mapping clusters whose data, or tables
+     * whose entries, never reached the disk. */
     ret = io->flush(io);
     if (ret < 0)
         return ret;
+    /* The cut and the header share the last flush: a header that lands
+     * without the cut leaves clusters at the end that nothing maps, a
+     * leak and no harm; a cut without the header, a check next time. */
     if (file_end && file_end < img->file_size) {
         ret = io->truncate(io, file_end);
-        if (ret == 0)
-            ret = io->flush(io);
         if (ret < 0)
             return ret;
         img->file_size = file_end;
     }
     if (!(img->hdr.features & VD_QED_F_NEED_CHECK) &&
         !(img->hdr.autoclear_features & VD_QED_AC_DIRTY_LOG))
-        return 0;
+        return io->flush(io);
     img->hdr.features &= ~VD_QED_F_NEED_CHECK;
     img->hdr.autoclear_features &= ~VD_QED_AC_DIRTY_LOG;
     ret = vd_qed_image_write_header(img);

@@ -30,8 +30,8 @@
 
 /*
  * Blocking I/O on the image file. Each returns 0 or -errno; any offset,
- * length and buffer alignment. seek_data and advise are optional (NULL):
- * they only make the full check faster.
+ * length and buffer alignment; reads past the end of the file give
+ * zeroes. advise is optional (NULL): it only makes the full check faster.
  */
 typedef struct VdQedIo VdQedIo;
 struct VdQedIo {
@@ -40,11 +40,6 @@ struct VdQedIo {
     int (*flush)(VdQedIo *io);
     int (*truncate)(VdQedIo *io, uint64_t size);
     int64_t (*size)(VdQedIo *io);              /* bytes, or -errno */
-    /* The first offset >= @off that holds data (SEEK_DATA); -ENXIO when
-     * none does. */
-    int64_t (*seek_data)(VdQedIo *io, uint64_t off);
-    /* The first hole at or after @off (SEEK_HOLE). */
-    int64_t (*seek_hole)(VdQedIo *io, uint64_t off);
     /* [off, off + len) will be read soon. */
     void (*advise)(VdQedIo *io, uint64_t off, uint64_t len);
 };
@@ -154,9 +149,9 @@ int vd_qed_image_write_header(VdQedImage *img);
 
 /*
  * Mark a consistent image clean: flush, cut the file to @file_end (the end
- * of the last cluster in use; 0 keeps its size), flush, clear NEED_CHECK
- * and the dirty log bit, write the header, flush. What a clean close
- * does once every table is written. 0 or -errno.
+ * of the last cluster in use; 0 keeps its size), clear NEED_CHECK and the
+ * dirty log bit, write the header, flush. What a clean close does once
+ * every table is written. 0 or -errno.
  */
 int vd_qed_image_mark_clean(VdQedImage *img, uint64_t file_end);
 

@@ -87,22 +87,6 @@ fd_size(VdQedIo *io)
     return end < 0 ? -errno : (int64_t)end;
 }
 
-static int64_t
-fd_seek_data(VdQedIo *io, uint64_t off)
-{
-    off_t r = lseek(((FdIo *)io)->fd, (off_t)off, SEEK_DATA);
-
-    return r < 0 ? -errno : (int64_t)r;
-}
-
-static int64_t
-fd_seek_hole(VdQedIo *io, uint64_t off)
-{
-    off_t r = lseek(((FdIo *)io)->fd, (off_t)off, SEEK_HOLE);
-
-    return r < 0 ? -errno : (int64_t)r;
-}
-
 static void
 fd_advise(VdQedIo *io, uint64_t off, uint64_t len)
 {
@@ -204,8 +188,6 @@ vd_qed_io_fd_new(int fd)
     f->io.flush = fd_flush;
     f->io.truncate = fd_truncate;
     f->io.size = fd_size;
-    f->io.seek_data = fd_seek_data;
-    f->io.seek_hole = fd_seek_hole;
     f->io.advise = fd_advise;
     return &f->io;
 }

@@ -12,7 +12,7 @@
  * QEMU does not know the bit and clears it when it opens the image for
  * writing, after which recovery is the full check again.
  *
- * The writer's rule (qed-meta.c): a table is named in a durable slot
+ * The writer's rule (qed-writeback.c): a table is named in a durable slot
  * before any write to it reaches the disk, and stays named until a flush
  * has made its writes durable.
  */

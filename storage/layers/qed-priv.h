@@ -4,7 +4,8 @@
  *   qed-cache.c    L2 tables in memory: lookup, loading, eviction
  *   qed-alloc.c    allocating writes, and growing the file ahead of them
  *   qed-zero.c     write-zeroes and discard
- *   qed-meta.c     NEED_CHECK, the dirty table log and writing tables back
+ *   qed-dirty.c    NEED_CHECK, set before the first mapping changes
+ *   qed-writeback.c  the dirty table log and writing tables back
  *   qed-backing.c  opening and reading the backing file
  * Everything here runs in the disk's I/O thread, except open, close and
  * free (control plane, while the layer is detached).
@@ -56,10 +57,9 @@ struct QedOp {
 };
 
 typedef enum {
-    QED_CLEAN,                  /* NEED_CHECK clear on disk */
+    QED_CLEAN,                  /* NEED_CHECK not known durable */
     QED_MARKING,                /* setting it (header write, flush) */
     QED_DIRTY,                  /* set and durable */
-    QED_MARK_FAILED,            /* could not set it: no allocation */
 } QedDirtyState;
 
 struct QedState {
@@ -80,8 +80,7 @@ struct QedState {
     unsigned max_tables;
     uint64_t *table_offsets;    /* sorted offsets of all L2 tables */
     size_t n_table_offsets;
-    void **free_bufs;           /* table buffers to reuse */
-    unsigned n_free_bufs;
+    QedTable *free_tables;      /* to reuse, through lru_next */
 
     /* The L1 table: blocks changed in memory, not yet written. */
     uint8_t *l1_dirty;
@@ -94,15 +93,14 @@ struct QedState {
     VdRequestQueue space_waiters;   /* waiting for the file to grow */
     VdRequestQueue busy_waiters;    /* waiting for an entry's allocation */
 
-    /* NEED_CHECK and the log (qed-meta.c). */
+    /* NEED_CHECK and the log (qed-dirty.c, qed-writeback.c). */
     QedDirtyState dirty_state;
-    int mark_error;
     VdRequestQueue dirty_waiters;
     bool log_enabled;
     VdQedLog log;               /* as last written (or being written) */
     uint8_t *unsynced;          /* log-shaped: tables written, not flushed */
 
-    /* Writing tables back (qed-meta.c). */
+    /* Writing tables back (qed-writeback.c). */
     bool wb_running;
     VdRequestQueue flush_waiters;   /* FLUSH and durable writes */
     VdRequestQueue wb_waiters;      /* those the running round serves */
@@ -202,9 +200,9 @@ bool vd_qed_alloc(QedState *s, VdRequest *req, QedTable *t, uint32_t l1,
 
 /*
  * Room for @need more bytes at the cursor, below what the file is known
- * to hold: true, or false with @req parked until the file has grown.
+ * to hold: 1; 0 with @req parked until the file has grown; -errno.
  */
-bool vd_qed_room(QedState *s, VdRequest *req, uint64_t need);
+int vd_qed_room(QedState *s, VdRequest *req, uint64_t need);
 
 /* Hand out @bytes at the cursor (after vd_qed_room). */
 uint64_t vd_qed_take(QedState *s, uint64_t bytes);
@@ -219,14 +217,15 @@ uint64_t vd_qed_zero_run(QedState *s, VdRequest *req, QedTable *t, uint32_t l1,
                      uint32_t l2, uint32_t n, uint64_t entry, uint64_t off,
                      uint64_t len);
 
-/* ---- qed-meta.c ---- */
+/* ---- qed-dirty.c, qed-writeback.c ---- */
 
 /* Dirty table blocks past which a request carries a write back round. */
 #define QED_WB_THRESHOLD 256u
 
 /*
  * Whether mappings may change now: 1 when NEED_CHECK is durable; 0 when
- * @req was parked while it is being set; -errno when it could not be.
+ * @req was parked while it is being set (continued after, with an error
+ * if it could not be).
  */
 int vd_qed_may_change(QedState *s, VdRequest *req);
 

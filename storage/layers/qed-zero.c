@@ -45,8 +45,12 @@ mark_zero(QedState *s, VdRequest *req, QedTable *t, uint32_t l1, uint32_t l2,
         }
     }
     if (!t) {
-        if (!vd_qed_room(s, req, g->table_bytes))
-            return 0;
+        ok = vd_qed_room(s, req, g->table_bytes);
+        if (ok <= 0) {
+            if (ok < 0)
+                qed_req(req)->ret = ok;
+            return ok < 0 ? (uint64_t)n << g->cluster_bits : 0;
+        }
         t = vd_qed_table_new(s, l1, vd_qed_take(s, g->table_bytes), req);
     }
     /* No data to order against: the entry alone says "zeroes". */

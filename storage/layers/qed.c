@@ -262,8 +262,9 @@ init_state(QedState *s)
     const VdQedGeom *g = &s->img->g;
 
     s->tables = g_new0(QedTable *, MAX(g->l1_used, 1));
-    s->max_tables = MAX(CACHE_MIN_TABLES, CACHE_BYTES / g->table_bytes);
-    s->free_bufs = g_new0(void *, s->max_tables);
+    s->max_tables = s->opts.cache_tables
+                        ? s->opts.cache_tables
+                        : MAX(CACHE_MIN_TABLES, CACHE_BYTES / g->table_bytes);
     s->l1_dirty = g_malloc0(vd_qed_block_map_bytes(g));
     load_table_offsets(s);
     /* A partial cluster at the end is skipped, not reused: whatever it

@@ -40,6 +40,7 @@ typedef struct {
      * says raw, else the file is probed (QED or raw). */
     const char *backing_format;
     unsigned depth;              /* in a backing chain; 0 for the top */
+    unsigned cache_tables;       /* L2 tables kept in memory; 0: 64 MiB */
     unsigned open_flags;         /* VD_QED_OPEN_* (qed-image.h), tests */
 } VdQedOptions;
 

@@ -45,6 +45,7 @@ struct VdTestSpy {
     unsigned n_flushes;
 
     int fail_err[VD_REQ_N_TYPES];       /* per engine request type */
+    unsigned fail_skip[VD_REQ_N_TYPES]; /* let these through first */
     unsigned fail_count[VD_REQ_N_TYPES];
     bool refuse_fua;
     VdRequestQueue rejected;    /* completed by `reject_defer` */
@@ -153,7 +154,9 @@ spy_submit(VdEngine *e, VdRequest *req)
     default:
         ck_abort_msg("bad engine request type %d", req->type);
     }
-    if (s->fail_count[req->type] > 0) {
+    if (s->fail_count[req->type] > 0 && s->fail_skip[req->type] > 0) {
+        s->fail_skip[req->type]--;
+    } else if (s->fail_count[req->type] > 0) {
         s->fail_count[req->type]--;
         reject(s, req, s->fail_err[req->type]);
         return;
@@ -204,6 +207,7 @@ typedef struct {
     VdReqType type;
     int err;
     unsigned count;
+    unsigned skip;
     bool flag;
 } Call;
 
@@ -230,6 +234,7 @@ fail_step(void *data)
     Call *c = data;
 
     c->spy->fail_err[c->type] = c->err;
+    c->spy->fail_skip[c->type] = c->skip;
     c->spy->fail_count[c->type] = c->count;
 }
 
@@ -237,7 +242,15 @@ void
 vd_test_spy_fail(VdIothread *t, VdTestSpy *spy, VdReqType type, int err,
                  unsigned count)
 {
-    Call c = { .spy = spy, .type = type, .err = err, .count = count };
+    vd_test_spy_fail_after(t, spy, type, 0, err, count);
+}
+
+void
+vd_test_spy_fail_after(VdIothread *t, VdTestSpy *spy, VdReqType type,
+                       unsigned skip, int err, unsigned count)
+{
+    Call c = { .spy = spy, .type = type, .err = err, .count = count,
+               .skip = skip };
 
     vd_iothread_run_sync(t, fail_step, &c);
 }

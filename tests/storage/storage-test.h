@@ -132,6 +132,10 @@ void vd_test_spy_counts(VdIothread *t, VdTestSpy *spy, VdTestSpyCounts *out);
 void vd_test_spy_fail(VdIothread *t, VdTestSpy *spy, VdReqType type, int err,
                       unsigned count);
 
+/* The same after letting @skip requests of @type through. */
+void vd_test_spy_fail_after(VdIothread *t, VdTestSpy *spy, VdReqType type,
+                            unsigned skip, int err, unsigned count);
+
 /* Refuse RWF_DSYNC writes with -EOPNOTSUPP, like a kernel before 4.7. */
 void vd_test_spy_refuse_fua(VdIothread *t, VdTestSpy *spy, bool refuse);
 

@@ -5,17 +5,21 @@
  * from any thread but the test's own count. After a warm-up, the same
  * mix of requests (aligned, RMW, flushes, discards, zeroes, one big
  * request above what a slot keeps excluded) runs again with no new
- * allocation, for each engine.
+ * allocation, for each engine. The same for QED: allocating writes, with
+ * more tables in use than its cache holds.
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <pthread.h>
+#include <unistd.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <check.h>
 
+#include "storage/layers/qed-create.h"
 #include "storage/request.h"
 #include "tests/common/check-run.h"
 #include "tests/storage/storage-test.h"
@@ -127,6 +131,67 @@ START_TEST(test_no_allocation_when_warm)
 }
 END_TEST
 
+/*
+ * QED: every round allocates new clusters in 16 tables through a cache
+ * of 4 (tables written back, dropped, read again), with flushes. Warm-up
+ * creates the tables; then nothing is allocated.
+ */
+static void
+run_qed_round(VdDisk *d, VdTestIo *ios, void *buf, unsigned round)
+{
+    for (unsigned i = 0; i < N; i++) {
+        unsigned table = i % 16;
+        uint64_t off = (uint64_t)table * (4u << 20) +
+                       (uint64_t)(round * 3 + i / 16) * 4096;
+        if (i % 12 == 11)
+            ios[i] = (VdTestIo){ .type = VD_REQ_FLUSH };
+        else
+            ios[i] = (VdTestIo){ .type = (i % 5 == 4) ? VD_REQ_READ
+                                                      : VD_REQ_WRITE,
+                                 .off = off, .len = 4096, .buf = buf };
+    }
+    vd_test_batch(d, ios, N, NULL);
+    for (unsigned i = 0; i < N; i++)
+        ck_assert_int_eq(ios[i].ret, 0);
+}
+
+START_TEST(test_qed_no_allocation_when_warm)
+{
+    VdDiskConfig cfg = { .format = "qed", .qed_cache_tables = 4 };
+    VdTestEnv *env;
+    VdDisk *d;
+    VdTestIo ios[N];
+    void *buf = vd_test_buf(LEN, 0);
+    unsigned long before;
+    VdQedIo *io;
+    int fd;
+
+    test_thread = pthread_self();
+    env = vd_test_env_new(0);
+    fd = open(env->path, O_RDWR | O_TRUNC);
+    ck_assert_int_ge(fd, 0);
+    io = vd_qed_io_fd_new(fd);
+    ck_assert_int_eq(vd_qed_create(io, &(VdQedCreateOptions){
+        .size = 64u << 20, .cluster_size = 4096, .table_size = 2 }, NULL), 0);
+    g_free(io);
+    close(fd);
+    d = vd_test_disk_open(env, combos[_i].cache, combos[_i].io, &cfg);
+    memset(buf, 0x44, LEN);
+    for (unsigned k = 0; k < 4; k++)
+        run_qed_round(d, ios, buf, k);
+
+    before = atomic_load(&allocations);
+    for (unsigned k = 4; k < 14; k++)
+        run_qed_round(d, ios, buf, k);
+    ck_assert_uint_eq(atomic_load(&allocations), before);
+
+    vd_test_main_settle(env->thread);
+    ck_assert_int_eq(vd_disk_close(d), 0);
+    vd_test_env_free(env);
+    vd_test_buf_free(buf, 0);
+}
+END_TEST
+
 START_TEST(test_counter_sees_io_thread)
 {
     /* The wrapper counts what storage code allocates in the I/O thread
@@ -155,6 +220,8 @@ alloc_suite(void)
 
     tcase_set_timeout(tc, 60);
     tcase_add_loop_test(tc, test_no_allocation_when_warm, 0,
+                        G_N_ELEMENTS(combos));
+    tcase_add_loop_test(tc, test_qed_no_allocation_when_warm, 0,
                         G_N_ELEMENTS(combos));
     tcase_add_test(tc, test_counter_sees_io_thread);
     suite_add_tcase(s, tc);

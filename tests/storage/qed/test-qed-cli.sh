@@ -53,7 +53,8 @@ qed_qemu_clean s.qed
 qemu-io -f qed -c 'write -P 7 1M 64k' s.qed >/dev/null
 qemu-io -f qed -c 'read -P 7 1M 64k' s.qed >/dev/null || qed_fail "4K image"
 expect_fail "cluster size 3000" "$VDISK" image-create --format qed --size 1M --cluster-size 3000 y.qed
-expect_fail "can map" "$VDISK" image-create --format qed --size 2G --cluster-size 4K --table-size 1 y.qed
+expect_fail "can map" "$VDISK" image-create --format qed --size 5G --cluster-size 4K --table-size 2 y.qed
+expect_fail "QEMU cannot open" "$VDISK" image-create --format qed --size 1M --table-size 1 y.qed
 expect_fail "preallocation is for raw" "$VDISK" image-create --format qed --size 1M --preallocation full y.qed
 
 # --- backing files: size taken from it, name kept as given ---

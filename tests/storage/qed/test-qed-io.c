@@ -192,6 +192,37 @@ START_TEST(test_parallel_alloc)
 }
 END_TEST
 
+/*
+ * More tables than the cache holds: tables are written back, dropped and
+ * read again, new ones too (past the size the file had at open), and
+ * nothing is lost across a flush, a reopen, or eviction.
+ */
+START_TEST(test_table_eviction)
+{
+    VdDiskConfig cfg = { .qed_cache_tables = 4 };
+    VdDisk *d;
+
+    vd_test_qed_create(env->path, &(VdQedCreateOptions){
+        .size = 128 * MiB, .cluster_size = 4096, .table_size = 2 });
+    d = open_qed(VD_CACHE_NONE, VD_IO_NATIVE, &cfg);
+    for (unsigned round = 0; round < 3; round++) {
+        for (unsigned t = 0; t < 24; t++)
+            write_pattern(d, t * 4 * MiB + round * 8192, 4096, 1 + t);
+        if (round == 1)
+            ck_assert_int_eq(vd_test_io(d, VD_REQ_FLUSH, 0, 0, 0, NULL), 0);
+    }
+    for (unsigned round = 0; round < 3; round++)
+        for (unsigned t = 0; t < 24; t++)
+            expect_pattern(d, t * 4 * MiB + round * 8192, 4096, 1 + t);
+    ck_assert_int_eq(vd_disk_close(d), 0);
+    expect_clean(env->path);
+    d = open_qed(VD_CACHE_WRITEBACK, VD_IO_THREADS, &cfg);
+    for (unsigned t = 0; t < 24; t++)
+        expect_pattern(d, t * 4 * MiB + 2 * 8192, 4096, 1 + t);
+    ck_assert_int_eq(vd_disk_close(d), 0);
+}
+END_TEST
+
 START_TEST(test_zero_and_discard)
 {
     void *buf = vd_test_buf(65536, 0);
@@ -358,6 +389,37 @@ START_TEST(test_backing_refused)
 }
 END_TEST
 
+/*
+ * Failures on the way to an allocation fail the write that met them and
+ * nothing else: setting NEED_CHECK (its log slot write), and growing the
+ * file. The next write tries again and lands.
+ */
+START_TEST(test_alloc_failures)
+{
+    VdTestSpy *spy = NULL;
+    VdDiskConfig cfg = { .engine_wrap = vd_test_spy_wrap,
+                         .engine_wrap_data = &spy };
+    void *buf = vd_test_buf(4096, 0);
+    VdDisk *d;
+
+    vd_test_qed_create(env->path, &(VdQedCreateOptions){
+        .size = 16 * MiB, .cluster_size = 4096, .table_size = 2 });
+    d = open_qed(VD_CACHE_NONE, VD_IO_NATIVE, &cfg);
+    vd_test_fill(buf, 4096, 0, 1);
+    /* The log slot, the first write of the marking. */
+    vd_test_spy_fail(env->thread, spy, VD_REQ_WRITE, -EIO, 1);
+    ck_assert_int_eq(vd_test_io(d, VD_REQ_WRITE, 0, 0, 4096, buf), -EIO);
+    /* Then: log slot, header, and the growth of the file. */
+    vd_test_spy_fail_after(env->thread, spy, VD_REQ_WRITE, 2, -ENOSPC, 1);
+    ck_assert_int_eq(vd_test_io(d, VD_REQ_WRITE, 0, 0, 4096, buf), -ENOSPC);
+    ck_assert_int_eq(vd_test_io(d, VD_REQ_WRITE, 0, 0, 4096, buf), 0);
+    expect_pattern(d, 0, 4096, 1);
+    ck_assert_int_eq(vd_disk_close(d), 0);
+    expect_clean(env->path);
+    vd_test_buf_free(buf, 0);
+}
+END_TEST
+
 /* A read-only disk never writes: NEED_CHECK stays as it was. */
 START_TEST(test_read_only)
 {
@@ -384,11 +446,13 @@ qed_io_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_loop_test(tc, test_read_write, 0, G_N_ELEMENTS(modes));
     tcase_add_test(tc, test_parallel_alloc);
+    tcase_add_test(tc, test_table_eviction);
     tcase_add_test(tc, test_zero_and_discard);
     tcase_add_loop_test(tc, test_backing_raw, 0, G_N_ELEMENTS(modes));
     tcase_add_test(tc, test_backing_chain);
     tcase_add_test(tc, test_backing_refused);
     tcase_add_test(tc, test_read_only);
+    tcase_add_test(tc, test_alloc_failures);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -1,7 +1,7 @@
 /*
- * Metadata on its way to the disk: NEED_CHECK, the dirty table log and
- * the write back of changed table blocks. Every write that orders
- * something is here, with the reason beside it.
+ * Changed table blocks on their way to the disk, with the dirty table log
+ * that names them first; and the same at a clean close. Every write that
+ * orders something is here or in qed-dirty.c, with the reason beside it.
  *
  * Changed mappings stay in memory (their table blocks marked dirty) until
  * a round writes them back. A round is started by a guest FLUSH, by a
@@ -27,150 +27,6 @@
 
 #include "storage/layers/qed-image-priv.h"
 #include "storage/layers/qed-priv.h"
-
-/* ---- NEED_CHECK ---- */
-
-static void
-mark_finish(QedState *s, QedOp *op, int ret)
-{
-    VdRequest *carrier = op->req;
-
-    vd_qed_op_put(s, op);
-    if (ret < 0) {
-        s->dirty_state = QED_MARK_FAILED;
-        s->mark_error = ret;
-    } else {
-        s->dirty_state = QED_DIRTY;
-    }
-    vd_qed_wake(s, &s->dirty_waiters);
-    vd_qed_req_settle(s, carrier, ret);
-}
-
-static void
-mark_flush_done(VdRequest *c, int ret)
-{
-    QedOp *op = c->opaque;
-
-    vd_request_put(c);
-    mark_finish(op->s, op, ret);
-}
-
-static void
-mark_settle(QedOp *op, int ret)
-{
-    QedState *s = op->s;
-    VdRequest *c;
-
-    if (ret < 0 && op->ret == 0)
-        op->ret = ret;
-    if (--op->pending > 0)
-        return;
-    if (op->ret < 0) {
-        mark_finish(s, op, op->ret);
-        return;
-    }
-    /* The bit is durable before the first mapping changes: a crash after
-     * any change then finds it set, and the image is checked. */
-    c = vd_request_get(s->pool);
-    c->type = VD_REQ_FLUSH;
-    c->opaque = op;
-    c->done = mark_flush_done;
-    vd_layer_submit(s->file, c);
-}
-
-static void
-mark_write_done(VdRequest *c, int ret)
-{
-    QedOp *op = c->opaque;
-
-    vd_request_put(c);
-    mark_settle(op, ret);
-}
-
-/* A block write of @len bytes at @off from a copy of @src, for op. */
-static void
-write_copy(QedState *s, QedOp *op, const void *src, uint64_t off,
-           VdRequestDone done)
-{
-    VdRequest *c = vd_request_get(s->pool);
-
-    if (vd_request_alloc_buf(c, VD_QED_BLOCK) < 0) {
-        vd_request_put(c);
-        op->ret = -ENOMEM;
-        return;
-    }
-    memcpy(c->buf, src, VD_QED_BLOCK);
-    c->type = VD_REQ_WRITE;
-    c->offset = off;
-    c->len = VD_QED_BLOCK;
-    c->opaque = op;
-    c->done = done;
-    op->pending++;
-    vd_layer_submit(s->file, c);
-}
-
-/* Encode the log as it is in memory into @slot (4 KiB). */
-static void
-log_slot(QedState *s, uint8_t *slot)
-{
-    vd_qed_log_encode(&s->log, slot);
-}
-
-static void
-start_marking(QedState *s, VdRequest *carrier)
-{
-    VdQedImage *img = s->img;
-    QedOp *op = vd_qed_op_get(s);
-    uint8_t slot[VD_QED_LOG_SLOT];
-
-    s->dirty_state = QED_MARKING;
-    op->req = carrier;
-    qed_req(carrier)->pending++;
-    op->pending = 1;                /* guard */
-    img->hdr.features |= VD_QED_F_NEED_CHECK;
-    if (s->log_enabled) {
-        /* An empty log with the bit: nothing is dirty yet. The log and
-         * the header share one flush: if only the header lands, the
-         * slot it finds is an older one, which names no table that can
-         * have changed since either. */
-        img->hdr.autoclear_features |= VD_QED_AC_DIRTY_LOG;
-        s->log.seq++;
-        s->log.cursor = s->cursor;
-        memset(s->log.bits, 0, sizeof(s->log.bits));
-        memset(s->unsynced, 0, VD_QED_LOG_BITMAP);
-        log_slot(s, slot);
-        write_copy(s, op, slot,
-                   vd_qed_log_slot_offset(img->log_offset, s->log.seq),
-                   mark_write_done);
-    }
-    vd_qed_header_encode(&img->hdr, img->head);
-    write_copy(s, op, img->head, 0, mark_write_done);
-    mark_settle(op, 0);             /* drop the guard */
-}
-
-int
-vd_qed_may_change(QedState *s, VdRequest *req)
-{
-    switch (s->dirty_state) {
-    case QED_DIRTY:
-        return 1;
-    case QED_MARK_FAILED:
-        return s->mark_error;
-    case QED_CLEAN:
-        start_marking(s, req);
-        if (s->dirty_state == QED_DIRTY)
-            return 1;                   /* done at once (unsafe cache) */
-        if (s->dirty_state == QED_MARK_FAILED)
-            return s->mark_error;
-        break;
-    case QED_MARKING:
-        break;
-    }
-    vd_request_queue_push(&s->dirty_waiters, req);
-    return 0;
-}
-
-/* ---- write back rounds ---- */
 
 static void round_start(QedState *s);
 
@@ -267,6 +123,17 @@ step_writes(QedState *s)
         step_final(s);
 }
 
+/*
+ * The log or the flush after it failed: the log on disk may not be the
+ * one in memory, so name nothing as named any more; the next round then
+ * writes a log for every table it writes.
+ */
+static void
+forget_log(QedState *s)
+{
+    memset(s->log.bits, 0, sizeof(s->log.bits));
+}
+
 static void
 presync_done(VdRequest *c, int ret)
 {
@@ -275,6 +142,8 @@ presync_done(VdRequest *c, int ret)
     vd_request_put(c);
     if (ret < 0 && s->wb_ret == 0)
         s->wb_ret = ret;
+    if (ret < 0)
+        forget_log(s);
     step_writes(s);
 }
 
@@ -302,6 +171,8 @@ log_done(VdRequest *c, int ret)
     vd_request_put(c);
     if (ret < 0 && s->wb_ret == 0)
         s->wb_ret = ret;
+    if (ret < 0)
+        forget_log(s);
     step_presync(s);
 }
 
@@ -321,13 +192,9 @@ step_log(QedState *s)
     s->log.cursor = s->cursor;
     memcpy(s->log.bits, s->unsynced, VD_QED_LOG_BITMAP);
     c = vd_request_get(s->pool);
-    if (vd_request_alloc_buf(c, VD_QED_LOG_SLOT) < 0) {
-        vd_request_put(c);
-        s->wb_ret = -ENOMEM;
-        step_presync(s);
-        return;
-    }
-    log_slot(s, c->buf);
+    if (vd_request_alloc_buf(c, VD_QED_LOG_SLOT) < 0)
+        g_error("out of memory for a QED log slot");
+    vd_qed_log_encode(&s->log, c->buf);
     c->type = VD_REQ_WRITE;
     c->offset = vd_qed_log_slot_offset(s->img->log_offset, s->log.seq);
     c->len = VD_QED_LOG_SLOT;
@@ -449,10 +316,8 @@ vd_qed_close_metadata(QedState *s)
     VdQedImage *img = s->img;
     int ret = 0;
 
-    if (s->dirty_state == QED_CLEAN)
+    if (s->dirty_state != QED_DIRTY)
         return 0;                   /* nothing was changed */
-    if (s->dirty_state == QED_MARK_FAILED)
-        return s->mark_error;
     /* As a round does: the log names the tables first, durably. */
     if (s->n_dirty_blocks > 0 && (s->log_enabled || s->backing)) {
         if (s->log_enabled) {
@@ -464,7 +329,7 @@ vd_qed_close_metadata(QedState *s)
             s->log.seq++;
             s->log.cursor = s->cursor;
             memcpy(s->log.bits, s->unsynced, VD_QED_LOG_BITMAP);
-            log_slot(s, slot);
+            vd_qed_log_encode(&s->log, slot);
             ret = img->io->pwrite(img->io, slot, VD_QED_LOG_SLOT,
                                   vd_qed_log_slot_offset(img->log_offset,
                                                          s->log.seq));
