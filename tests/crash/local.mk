@@ -35,11 +35,13 @@ EXTRA_DIST += tests/crash/lib.sh tests/crash/domain-crash.xml.in \
 	tests/crash/fault-guest.py \
 	$(CRASH_SCRIPT_TESTS)
 
-# The long run: more operations, more states per prefix, no cap.
+# The long run: a longer workload and more states per prefix, without a
+# cap, then 500 kills (CRASH_SEED and CRASH_KILLS are passed through).
 crash-long: all
-	CRASH_LONG=1 top_srcdir='$(abs_top_srcdir)' \
-	top_builddir='$(abs_top_builddir)' VDISKD='$(abs_top_builddir)/vdiskd' \
-	sh $(srcdir)/tests/crash/test-crash-explore.sh
+	$(AM_TESTS_ENVIRONMENT) CRASH_LONG=1 \
+	  sh $(srcdir)/tests/crash/test-crash-explore.sh
+	$(AM_TESTS_ENVIRONMENT) CRASH_KILLS=$${CRASH_KILLS:-500} \
+	  sh $(srcdir)/tests/crash/test-crash-kill.sh
 .PHONY: crash-long
 
 # The storage code and vdiskd with the planted bugs of storage/planted.h
