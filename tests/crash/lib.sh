@@ -3,6 +3,10 @@
 #
 # Use: . "$top_srcdir/tests/crash/lib.sh"; vd_test_init; vd_start ...;
 # crash_define CACHE [IO [POLICY]]; crash_start; crash_guest ARGS...
+#
+# CRASH_FORMAT (default raw) is the image format: another one is created
+# empty with qemu-img, and crash_explore_args gives the explorer that
+# format and that empty image to start from.
 
 . "$top_srcdir/tests/daemon/lib.sh"
 
@@ -10,6 +14,7 @@ CRASH_GUEST="$top_builddir/tools/crash/vdisk-crash-guest"
 CRASH_EXPLORE="$top_builddir/tools/crash/vdisk-crash-explore"
 CRASH_UUID=c4a5e000-0000-4000-8000-00000000c4a5
 : "${CRASH_SIZE:=64M}"
+: "${CRASH_FORMAT:=raw}"
 
 crash_virsh() { virsh -q -c "$VD_URI" "$@"; }
 
@@ -23,13 +28,26 @@ crash_define() {
     [ -n "${2:-}" ] && _io="io='$2'"
     _meta=
     [ "$1" = unsafe ] && _meta='<metadata><vdisk:policy xmlns:vdisk="https://vdisk.dev/xmlns/policy/1"><vdisk:override disk="vda" rule="qemu-unsafe-cache" reason="crash tests"/></vdisk:policy></metadata>'
-    rm -f "$VD_TMP/disk.img"
-    truncate -s "$CRASH_SIZE" "$VD_TMP/disk.img"
+    rm -f "$VD_TMP/disk.img" "$VD_TMP/disk.init"
+    if [ "$CRASH_FORMAT" = raw ]; then
+        truncate -s "$CRASH_SIZE" "$VD_TMP/disk.img"
+    else
+        qemu-img create -q -f "$CRASH_FORMAT" "$VD_TMP/disk.img" \
+            "$CRASH_SIZE" || vd_fail "qemu-img create -f $CRASH_FORMAT"
+        cp "$VD_TMP/disk.img" "$VD_TMP/disk.init"
+    fi
     sed -e "s|@IMAGE@|$VD_TMP/disk.img|" -e "s|@CACHE@|$1|" \
+        -e "s|@FORMAT@|$CRASH_FORMAT|" \
         -e "s|@IO@|$_io|" -e "s|@POLICY@|${3:-report}|" \
         -e "s|@METADATA@|$_meta|" \
         "$top_srcdir/tests/crash/domain-crash.xml.in" >"$VD_TMP/crash.xml"
     crash_virsh define "$VD_TMP/crash.xml" >/dev/null || vd_fail "define ($1)"
+}
+
+# The explorer's arguments for the image format (nothing for raw).
+crash_explore_args() {
+    [ "$CRASH_FORMAT" = raw ] ||
+        echo "--format $CRASH_FORMAT --init $VD_TMP/disk.init"
 }
 
 crash_start() {

@@ -34,7 +34,8 @@ for mode in none:native writeback:threads writethrough:io_uring \
         --ops "$ops" --qd 8 >"$VD_TMP/guest.out" 2>&1 ||
         vd_fail "guest ($cache): $(cat "$VD_TMP/guest.out")"
     crash_shutdown
-    "$CRASH_EXPLORE" --log "$VD_TMP/rec/crash-vda.log" \
+    # shellcheck disable=SC2046
+    "$CRASH_EXPLORE" $(crash_explore_args) --log "$VD_TMP/rec/crash-vda.log" \
         --record "$VD_TMP/rec/$cache.rec" --cache "$cache" --seed "$seed" \
         --states "$n_states" --max-states "$max" >"$VD_TMP/$cache.out" 2>&1 ||
         { crash_keep "$cache.rec --cache $cache --seed $seed"

@@ -45,7 +45,8 @@ while [ "$k" -lt "$kills" ]; do
     sleep "$(printf '0.%03d' "$(pick "$k" 200)")"
     vd_stop KILL || true
     wait "$gpid" || vd_fail "guest after the kill: $(cat "$VD_TMP/guest.out")"
-    "$CRASH_EXPLORE" --image "$VD_TMP/disk.img" --record "$VD_TMP/guest.rec" \
+    # shellcheck disable=SC2046
+    "$CRASH_EXPLORE" $(crash_explore_args) --image "$VD_TMP/disk.img" --record "$VD_TMP/guest.rec" \
         --cache "$cache" >"$VD_TMP/check.out" 2>&1 ||
         { cp "$VD_TMP/disk.img" "$VD_TMP/guest.rec" "$top_builddir/" 2>/dev/null
           vd_fail "kill $k ($cache): $(cat "$VD_TMP/check.out")"; }

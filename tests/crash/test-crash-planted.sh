@@ -26,7 +26,8 @@ run_planted() {
     crash_shutdown
     vd_stop TERM || vd_fail "vdiskd exited with an error"
     status=0
-    "$CRASH_EXPLORE" --log "$VD_TMP/rec/crash-vda.log" \
+    # shellcheck disable=SC2046
+    "$CRASH_EXPLORE" $(crash_explore_args) --log "$VD_TMP/rec/crash-vda.log" \
         --record "$VD_TMP/rec/guest.rec" --cache "$2" >"$VD_TMP/out" 2>&1 ||
         status=$?
     return "$status"
