@@ -3,6 +3,7 @@
 CRASH_UNIT_TESTS = \
 	tests/crash/test-block \
 	tests/crash/test-oracle \
+	tests/crash/test-overlay \
 	tests/crash/test-explore
 check_PROGRAMS += $(CRASH_UNIT_TESTS)
 TESTS += $(CRASH_UNIT_TESTS)
@@ -17,6 +18,11 @@ tests_crash_test_oracle_SOURCES = tests/crash/test-oracle.c \
 	tests/tmpdir.c tests/tmpdir.h
 tests_crash_test_oracle_CFLAGS = $(TEST_CFLAGS)
 tests_crash_test_oracle_LDADD = $(CRASH_TEST_LIBS)
+
+# A disk on an overlay: the storage tests' helpers (I/O thread, I/O).
+tests_crash_test_overlay_SOURCES = tests/crash/test-overlay.c
+tests_crash_test_overlay_CFLAGS = $(TEST_CFLAGS)
+tests_crash_test_overlay_LDADD = libvdstoragetest.a $(CRASH_TEST_LIBS)
 
 tests_crash_test_explore_SOURCES = tests/crash/test-explore.c \
 	tests/tmpdir.c tests/tmpdir.h
