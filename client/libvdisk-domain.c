@@ -51,8 +51,9 @@ vd_domain_ref_take(VdDomainRef *dom, VdRemoteDomain *rd)
     dom->id = rd->id;
 }
 
-static bool
-call_void(VdConnect *conn, int32_t proc, const GByteArray *args, GError **error)
+bool
+vd_remote_call_void(VdConnect *conn, int32_t proc, const GByteArray *args,
+                    GError **error)
 {
     g_autoptr(GByteArray) reply = vd_remote_call(conn, proc, args, error);
 
@@ -95,10 +96,9 @@ call_string(VdConnect *conn, int32_t proc, const GByteArray *args,
     return vd_transport_reply_string(conn, reply, proc, error);
 }
 
-/* A call whose reply is one remote_nonnull_domain. */
-static VdDomainRef *
-call_domain(VdConnect *conn, int32_t proc, const GByteArray *args,
-            GError **error)
+VdDomainRef *
+vd_remote_call_domain(VdConnect *conn, int32_t proc, const GByteArray *args,
+                      GError **error)
 {
     g_autoptr(GByteArray) reply = vd_remote_call(conn, proc, args, error);
     VdRemoteDomain rd = { 0 };
@@ -211,7 +211,8 @@ vd_domain_lookup_by_name(VdConnect *conn, const char *name, GError **error)
     g_autoptr(GByteArray) args = g_byte_array_new();
 
     vd_xdr_put_string(args, name);
-    return call_domain(conn, VD_PROC_DOMAIN_LOOKUP_BY_NAME, args, error);
+    return vd_remote_call_domain(conn, VD_PROC_DOMAIN_LOOKUP_BY_NAME, args,
+                                 error);
 }
 
 VdDomainRef *
@@ -221,7 +222,8 @@ vd_domain_lookup_by_uuid(VdConnect *conn, const unsigned char uuid[VD_UUID_LEN],
     g_autoptr(GByteArray) args = g_byte_array_new();
 
     vd_xdr_put_fixed_opaque(args, uuid, VD_UUID_LEN);
-    return call_domain(conn, VD_PROC_DOMAIN_LOOKUP_BY_UUID, args, error);
+    return vd_remote_call_domain(conn, VD_PROC_DOMAIN_LOOKUP_BY_UUID, args,
+                                 error);
 }
 
 VdDomainRef *
@@ -230,7 +232,8 @@ vd_domain_lookup_by_id(VdConnect *conn, int id, GError **error)
     g_autoptr(GByteArray) args = g_byte_array_new();
 
     vd_xdr_put_i32(args, id);
-    return call_domain(conn, VD_PROC_DOMAIN_LOOKUP_BY_ID, args, error);
+    return vd_remote_call_domain(conn, VD_PROC_DOMAIN_LOOKUP_BY_ID, args,
+                                 error);
 }
 
 /* Whether a lookup that failed with err may be retried another way. */
@@ -275,7 +278,7 @@ vd_domain_define_xml(VdConnect *conn, const char *xml, GError **error)
     g_autoptr(GByteArray) args = g_byte_array_new();
 
     vd_xdr_put_string(args, xml);
-    return call_domain(conn, VD_PROC_DOMAIN_DEFINE_XML, args, error);
+    return vd_remote_call_domain(conn, VD_PROC_DOMAIN_DEFINE_XML, args, error);
 }
 
 VdDomainRef *
@@ -286,7 +289,8 @@ vd_domain_define_xml_flags(VdConnect *conn, const char *xml,
 
     vd_xdr_put_string(args, xml);
     vd_xdr_put_u32(args, flags);
-    return call_domain(conn, VD_PROC_DOMAIN_DEFINE_XML_FLAGS, args, error);
+    return vd_remote_call_domain(conn, VD_PROC_DOMAIN_DEFINE_XML_FLAGS, args,
+                                 error);
 }
 
 bool
@@ -294,7 +298,7 @@ vd_domain_undefine(VdConnect *conn, const VdDomainRef *dom, GError **error)
 {
     g_autoptr(GByteArray) args = vd_domain_args(dom);
 
-    return call_void(conn, VD_PROC_DOMAIN_UNDEFINE, args, error);
+    return vd_remote_call_void(conn, VD_PROC_DOMAIN_UNDEFINE, args, error);
 }
 
 bool
@@ -304,7 +308,8 @@ vd_domain_undefine_flags(VdConnect *conn, const VdDomainRef *dom,
     g_autoptr(GByteArray) args = vd_domain_args(dom);
 
     vd_xdr_put_u32(args, flags);
-    return call_void(conn, VD_PROC_DOMAIN_UNDEFINE_FLAGS, args, error);
+    return vd_remote_call_void(conn, VD_PROC_DOMAIN_UNDEFINE_FLAGS, args,
+                               error);
 }
 
 char *

@@ -70,6 +70,13 @@ void vd_transport_fail(VdConnect *conn, GError **error, const char *fmt, ...)
 GByteArray *vd_remote_call(VdConnect *conn, int32_t proc,
                            const GByteArray *args, GError **error);
 
+/* A call of the remote program whose reply is void. */
+bool vd_remote_call_void(VdConnect *conn, int32_t proc, const GByteArray *args,
+                         GError **error);
+/* A call of the remote program whose reply is one remote_nonnull_domain. */
+VdDomainRef *vd_remote_call_domain(VdConnect *conn, int32_t proc,
+                                   const GByteArray *args, GError **error);
+
 /* The arguments of a call that start with the domain, as most do. */
 GByteArray *vd_domain_args(const VdDomainRef *dom);
 

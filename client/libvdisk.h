@@ -26,10 +26,11 @@
  * connections are independent.
  *
  * Numbers shared with the daemon (connect flags VD_CONNECT_RO, domain
- * states VD_DOMAIN_*, list flags VD_LIST_DOMAINS_*, define, undefine and
- * explain flags) come from common/rpc/protocol.h, included here; UUID
- * text (vd_uuid_format, vd_uuid_parse) from common/util/uuid.h, included
- * too.
+ * states VD_DOMAIN_*, list flags VD_LIST_DOMAINS_*, define, undefine,
+ * explain, start and destroy flags) come from common/rpc/protocol.h, the
+ * kinds of block request (VdBlockKind, vd_block_kind_name) from
+ * common/rpc/block-kinds.h, both included here; UUID text
+ * (vd_uuid_format, vd_uuid_parse) from common/util/uuid.h, included too.
  */
 #ifndef VD_CLIENT_LIBVDISK_H
 #define VD_CLIENT_LIBVDISK_H
@@ -39,6 +40,7 @@
 #include <stdint.h>
 #include <glib.h>
 
+#include "common/rpc/block-kinds.h"
 #include "common/rpc/protocol.h"
 #include "common/util/error.h"
 #include "common/util/uuid.h"
@@ -196,6 +198,166 @@ int vd_domain_has_managed_save_image(VdConnect *conn, const VdDomainRef *dom,
 /* DOMAIN_SNAPSHOT_NUM: a count, or -1 with error set. */
 int vd_domain_snapshot_num(VdConnect *conn, const VdDomainRef *dom,
                            unsigned int flags, GError **error);
+
+/* ---- Running domains ----
+ *
+ * A running domain is one whose disks vdiskd has opened and serves over
+ * NBD, one export per disk (vd_domain_get_nbd_uris); there is no guest
+ * behind it but whatever connects to those exports. Each call returns
+ * once the domain is in its new state: stopping and pausing wait for the
+ * disks' I/O first. On the read-only socket every one of them fails with
+ * VD_ERR_OPERATION_DENIED; a call that does not apply to the domain's
+ * state (start a running domain, resume one that is not paused) with
+ * VD_ERR_OPERATION_INVALID.
+ */
+
+/*
+ * DOMAIN_CREATE: start dom. A disk another domain or daemon uses fails
+ * with VD_ERR_RESOURCE_BUSY naming the user. dom is not changed: look
+ * the domain up again for its new id, or use the call below.
+ */
+bool vd_domain_create(VdConnect *conn, const VdDomainRef *dom, GError **error);
+/* DOMAIN_CREATE_WITH_FLAGS: start dom, paused with VD_START_PAUSED
+ * (the exports then hold every request until vd_domain_resume()), and
+ * return it with its new id. */
+VdDomainRef *vd_domain_create_with_flags(VdConnect *conn,
+                                         const VdDomainRef *dom,
+                                         unsigned int flags, GError **error);
+
+/*
+ * DOMAIN_SHUTDOWN: stop dom gracefully: every request it has taken is
+ * answered and made durable, then the disks are closed. Shut off
+ * (shutdown) afterwards.
+ */
+bool vd_domain_shutdown(VdConnect *conn, const VdDomainRef *dom,
+                        GError **error);
+/* DOMAIN_SHUTDOWN_FLAGS: libvirt's shutdown modes, which all mean the
+ * same here (there is no guest to ask). */
+bool vd_domain_shutdown_flags(VdConnect *conn, const VdDomainRef *dom,
+                              unsigned int flags, GError **error);
+
+/*
+ * DOMAIN_DESTROY: stop dom at once: requests still held fail, but no
+ * write already acknowledged as durable is lost. Shut off (destroyed)
+ * afterwards.
+ */
+bool vd_domain_destroy(VdConnect *conn, const VdDomainRef *dom,
+                       GError **error);
+/* DOMAIN_DESTROY_FLAGS: VD_DESTROY_GRACEFUL, accepted and the same. */
+bool vd_domain_destroy_flags(VdConnect *conn, const VdDomainRef *dom,
+                             unsigned int flags, GError **error);
+
+/* DOMAIN_SUSPEND: hold new requests and wait for those in flight; paused
+ * (user) afterwards. DOMAIN_RESUME: let the held requests go on. */
+bool vd_domain_suspend(VdConnect *conn, const VdDomainRef *dom,
+                       GError **error);
+bool vd_domain_resume(VdConnect *conn, const VdDomainRef *dom,
+                      GError **error);
+
+/* ---- Block devices ----
+ *
+ * A disk is named by its target ("vda") or its source path, as libvirt
+ * allows. Statistics are of running disks: a domain that is not running
+ * gives VD_ERR_OPERATION_INVALID, a disk it does not have
+ * VD_ERR_INVALID_ARG.
+ */
+
+/* DOMAIN_BLOCK_STATS: virDomainBlockStatsStruct; path "" sums every
+ * disk. A counter the daemon does not keep is -1. */
+typedef struct {
+    int64_t rd_req;
+    int64_t rd_bytes;
+    int64_t wr_req;
+    int64_t wr_bytes;
+    int64_t errs;
+} VdBlockStatsRec;
+
+bool vd_domain_block_stats(VdConnect *conn, const VdDomainRef *dom,
+                           const char *path, VdBlockStatsRec *stats,
+                           GError **error);
+
+/* One counter of DOMAIN_BLOCK_STATS_FLAGS: libvirt's field name
+ * ("rd_operations", "flush_total_times", ...) and its value. */
+typedef struct {
+    char *field;
+    int64_t value;
+} VdBlockStatParam;
+
+/*
+ * DOMAIN_BLOCK_STATS_FLAGS, both steps of it (how many, then those), as
+ * the daemon orders them; path "" sums every disk. flags: 0 or
+ * VD_TYPED_PARAM_STRING_OKAY. Counters that are not integers (none that
+ * libvirt defines) are left out. *params receives *nparams counters (at
+ * most VD_REMOTE_TYPED_PARAM_MAX; NULL when none), to free with
+ * vd_block_stat_params_free().
+ */
+bool vd_domain_block_stats_flags(VdConnect *conn, const VdDomainRef *dom,
+                                 const char *path, unsigned int flags,
+                                 VdBlockStatParam **params, size_t *nparams,
+                                 GError **error);
+void vd_block_stat_params_free(VdBlockStatParam *params, size_t nparams);
+
+/* DOMAIN_GET_BLOCK_INFO, in bytes: what the image holds on its file
+ * system, what the guest sees, and the size of the file or device. Any
+ * disk of the definition, running or not; flags 0. */
+typedef struct {
+    uint64_t allocation;
+    uint64_t capacity;
+    uint64_t physical;
+} VdBlockInfo;
+
+bool vd_domain_get_block_info(VdConnect *conn, const VdDomainRef *dom,
+                              const char *path, unsigned int flags,
+                              VdBlockInfo *info, GError **error);
+
+/* vdisk's own statistics of one kind of request, since the disk opened:
+ * successful requests (ops, bytes, total_ns), failed ones, those in
+ * flight now, and latency percentiles (upper bounds, at most 12.5% high;
+ * 0 while ops is 0). */
+typedef struct {
+    uint64_t ops;
+    uint64_t bytes;
+    uint64_t total_ns;
+    uint64_t errors;
+    uint64_t in_flight;
+    uint64_t p50_ns;
+    uint64_t p99_ns;
+    uint64_t p999_ns;
+} VdBlockKindStats;
+
+typedef struct {
+    char *target;                             /* "vda" */
+    VdBlockKindStats kind[VD_BLOCK_KIND_COUNT];  /* by VdBlockKind */
+} VdDiskStats;
+
+/*
+ * vdisk's extended statistics (BLOCK_STATS_EXT) of the disk named path,
+ * or of every running disk for "" or NULL, in the definition's order.
+ * *disks receives *ndisks entries (one when path names a disk), to free
+ * with vd_disk_stats_array_free().
+ */
+bool vd_domain_block_stats_ext(VdConnect *conn, const VdDomainRef *dom,
+                               const char *path, VdDiskStats **disks,
+                               size_t *ndisks, GError **error);
+void vd_disk_stats_array_free(VdDiskStats *disks, size_t ndisks);
+
+/* Where a running disk is served: an NBD URI such as
+ * "nbd+unix:///vda?socket=/path/to/socket", which qemu-io, qemu-img,
+ * nbdinfo, libnbd and QEMU's -blockdev take as it is. */
+typedef struct {
+    char *target;
+    char *uri;
+} VdNbdUri;
+
+/*
+ * vdisk's NBD_URIS: the URI of each running disk of dom, in the
+ * definition's order; none (not an error) while dom is not running.
+ * *uris receives *nuris entries (NULL when none), to free with
+ * vd_nbd_uri_array_free().
+ */
+bool vd_domain_get_nbd_uris(VdConnect *conn, const VdDomainRef *dom,
+                            VdNbdUri **uris, size_t *nuris, GError **error);
+void vd_nbd_uri_array_free(VdNbdUri *uris, size_t nuris);
 
 /* ---- The safety policy (vdisk's own program) ----
  *

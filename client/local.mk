@@ -6,6 +6,8 @@ libvdisk_a_SOURCES = \
 	client/libvdisk-transport.c \
 	client/libvdisk-connect.c \
 	client/libvdisk-domain.c \
+	client/libvdisk-lifecycle.c \
+	client/libvdisk-blockstats.c \
 	client/libvdisk-policy.c \
 	client/libvdisk-helpers.c
 
@@ -16,8 +18,17 @@ vdisk_SOURCES = \
 	client/cli/cmd-query.c \
 	client/cli/cmd-domain.c \
 	client/cli/cmd-policy.c \
+	client/cli/cmd-lifecycle.c \
+	client/cli/cmd-blkdev.c \
+	client/cli/cmd-blkstat.c \
 	client/cli/cmd-host.c \
+	client/cli/cmd-image.c \
 	client/cli/cmd-help.c \
 	client/cli/domain-arg.c \
+	client/cli/domain-def.c \
 	client/cli/output.c client/cli/output.h
-vdisk_LDADD = libvdisk.a libvdrpc.a libvdutil.a $(GLIB_LIBS)
+# libvdconf reads domain XML as virsh does client side (domblklist); the
+# image commands work on files without a daemon.
+vdisk_LDADD = libvdisk.a libvdimage.a libvdqed.a libvdconf.a libvdrpc.a \
+	libvdutil.a $(LIBXML_LIBS) \
+	$(GLIB_LIBS)

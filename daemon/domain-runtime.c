@@ -88,6 +88,9 @@ disk_config(const VdDiskDef *def)
         .discard = def->discard,
         .error_policy = def->error_policy,
         .read_only = !disk_writable(def),
+        /* The configuration names the backing file's format: it is then
+         * never probed (libvirt's rule, as for the image itself). */
+        .backing_format = def->backing ? def->backing->format : NULL,
     };
 
     /* libvirt's legacy "aio" format is raw. */

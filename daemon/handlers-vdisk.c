@@ -7,6 +7,7 @@
 
 #include <unistd.h>
 
+#include "common/rpc/block-kinds.h"
 #include "common/rpc/protocol.h"
 #include "common/util/error.h"
 #include "daemon/call-args.h"
@@ -79,6 +80,15 @@ proc_migrate_check(VdCallCtx *ctx, VdXdrReader *args, GByteArray *ret,
         return FALSE;
     return vd_driver_migrate_check(obj->def, error);
 }
+
+/* The extended statistics go out in VdReqType order, and clients read
+ * them in VdBlockKind order: the two must be one list. */
+G_STATIC_ASSERT(VD_BLOCK_KIND_COUNT == (int)VD_REQ_N_TYPES);
+G_STATIC_ASSERT(VD_BLOCK_KIND_READ == (int)VD_REQ_READ);
+G_STATIC_ASSERT(VD_BLOCK_KIND_WRITE == (int)VD_REQ_WRITE);
+G_STATIC_ASSERT(VD_BLOCK_KIND_FLUSH == (int)VD_REQ_FLUSH);
+G_STATIC_ASSERT(VD_BLOCK_KIND_DISCARD == (int)VD_REQ_DISCARD);
+G_STATIC_ASSERT(VD_BLOCK_KIND_WRITE_ZEROES == (int)VD_REQ_WRITE_ZEROES);
 
 static void
 put_stats_ext(GByteArray *ret, const char *target, VdDisk *disk)

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Set everything up and run the main job: vdiskd on its default state
-# directory, an example domain defined in it, listed and shown through
-# both vdisk and the unmodified virsh. The daemon is stopped at the end
-# unless --keep is given.
+# directory, an example domain defined and started in it, its disk
+# written and read over NBD by qemu-io, then its block statistics shown
+# (through vdisk and the unmodified virsh). The daemon is stopped at the
+# end unless --keep is given.
 set -eu
 cd "$(dirname "$0")/.."
 keep=no
@@ -19,7 +20,7 @@ image="$state/images/demo.img"
 [ -f "$image" ] || truncate -s 64M "$image"
 
 pid=
-if [ -S "$sock" ] && ./vdisk version >/dev/null 2>&1; then
+if ./vdisk version >/dev/null 2>&1; then
     echo "== vdiskd already running on $state"
 else
     echo "== starting vdiskd on $state"
@@ -43,9 +44,23 @@ trap stop EXIT
 sed "s|@IMAGE@|$image|" examples/demo-domain.xml.in >"$state/demo-domain.xml"
 ./vdisk dominfo demo >/dev/null 2>&1 || ./vdisk define "$state/demo-domain.xml"
 
-echo "== vdisk list --all"
+echo "== vdisk explain demo"
+./vdisk explain demo
+if ! ./vdisk list | grep -q ' demo '; then
+    echo "== vdisk start demo"
+    ./vdisk start demo
+fi
 ./vdisk list --all
-echo "== vdisk dominfo demo"
-./vdisk dominfo demo
-echo "== virsh -c '$uri' dumpxml demo"
-virsh -c "$uri" dumpxml demo
+
+disk_uri=$(./vdisk nbd-uri demo vda)
+echo "== the guest: qemu-io on $disk_uri"
+qemu-io -f raw -c 'write -P 0xa5 0 1M' -c 'flush' -c 'read -P 0xa5 0 1M' \
+    -c 'write -P 0x5a 4M 64k' -c 'read -P 0x5a 4M 64k' "$disk_uri"
+
+echo "== vdisk domblkstat demo vda"
+./vdisk domblkstat demo vda
+echo "== virsh -c '$uri' domblkstat demo vda --human"
+virsh -c "$uri" domblkstat demo vda --human
+
+echo "== vdisk shutdown demo"
+./vdisk shutdown demo

@@ -1,7 +1,7 @@
 /*
  * A disk: the chain of layers serving one guest disk, and its gate.
  *
- * vd_disk_open assembles stats -> [filters] -> format (raw) -> file ->
+ * vd_disk_open assembles stats -> [filters] -> format (raw, qed) -> file ->
  * engine for one image, from its path, format, cache mode, io mode and
  * read-only flag, and attaches it to an I/O thread. The export (NBD
  * server) takes requests from the disk's pool and submits them; the
@@ -45,7 +45,10 @@ typedef struct VdEngine VdEngine;
 
 typedef struct {
     const char *path;           /* file or block device */
-    const char *format;         /* "raw"; NULL means raw */
+    const char *format;         /* "raw" or "qed"; NULL means raw */
+    /* qed: the backing file's format when the configuration names it
+     * (never probed then); NULL: as the image says. */
+    const char *backing_format;
     VdCacheMode cache;          /* resolved by the driver: not _DEFAULT */
     VdIoMode io;                /* _DEFAULT: native if O_DIRECT, else threads */
     VdDiscardMode discard;      /* _IGNORE: discards succeed, do nothing */
@@ -98,10 +101,13 @@ VdDisk *vd_disk_open(VdIothread *t, const VdDiskConfig *cfg, GError **err);
 
 /*
  * Detach the disk from its I/O thread and close it. Requests still held
- * (gated or stopped on an error) complete with -ESHUTDOWN; none may be in
- * flight (quiesce first). Makes written data durable (except with cache
- * unsafe, where it is best effort) and returns 0, or -errno when that
- * failed or the disk had failed before. Blocks; frees @d.
+ * (gated or stopped on an error) complete with -ESHUTDOWN, in the I/O
+ * thread, and their owners must put them back from that completion: every
+ * request taken from the disk must be back when close returns. None may
+ * be in flight (quiesce first), and no drained step or event may still be
+ * due in the main loop. Makes written data durable (fdatasync, in every
+ * cache mode) and returns 0, or -errno when that failed or the disk had
+ * failed before. Blocks; frees @d.
  */
 int vd_disk_close(VdDisk *d);
 
@@ -146,8 +152,11 @@ void vd_disk_request_put(VdDisk *d, VdRequest *req);
 /*
  * I/O thread: submit @req (type, flags, offset, len, buf, done set).
  * Out-of-range requests complete with -EINVAL (-ENOSPC for writes),
- * writes to a read-only disk with -EPERM. req->done may run before this
- * returns. The request's scratch belongs to the disk until done.
+ * writes to a read-only disk with -EPERM, flags not allowed for the type
+ * (vd_request_allowed_flags) and reads or writes longer than
+ * vd_disk_max_request with -EINVAL; zero-length ones succeed at once.
+ * req->done may run before this returns. The request's scratch belongs to
+ * the disk until done.
  */
 void vd_disk_submit(VdDisk *d, VdRequest *req);
 

@@ -20,4 +20,5 @@ include tests/daemon/local.mk
 include tests/client/local.mk
 include tests/storage/local.mk
 include tests/storage/export/local.mk
+include tests/storage/qed/local.mk
 include tests/crash/local.mk

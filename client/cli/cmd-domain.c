@@ -76,8 +76,8 @@ run_define(VdCliContext *ctx)
 }
 
 static const VdCliOption define_options[] = {
-    { "--unsafe", "define even what the safety policy refuses" },
-    { NULL, NULL },
+    { "--unsafe", "define even what the safety policy refuses", NULL },
+    { NULL, NULL, NULL },
 };
 
 const VdCliCommand vd_cli_cmd_define = {

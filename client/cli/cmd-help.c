@@ -14,7 +14,19 @@ const VdCliCommand *const vd_cli_commands[] = {
     &vd_cli_cmd_migrate_check,
     &vd_cli_cmd_define,
     &vd_cli_cmd_undefine,
+    &vd_cli_cmd_start,
+    &vd_cli_cmd_shutdown,
+    &vd_cli_cmd_destroy,
+    &vd_cli_cmd_suspend,
+    &vd_cli_cmd_resume,
+    &vd_cli_cmd_domblklist,
+    &vd_cli_cmd_nbd_uri,
+    &vd_cli_cmd_domblkstat,
+    &vd_cli_cmd_domblkinfo,
     &vd_cli_cmd_version,
+    &vd_cli_cmd_image_create,
+    &vd_cli_cmd_image_info,
+    &vd_cli_cmd_image_check,
     &vd_cli_cmd_help,
     NULL,
 };
@@ -42,13 +54,23 @@ static const char global_usage[] =
 static void
 print_command_help(const VdCliCommand *cmd)
 {
+    size_t width = 12;
+
     printf("Usage: vdisk %s%s%s\n\n  %s\n",
            cmd->name, *cmd->usage ? " " : "", cmd->usage, cmd->summary);
     if (cmd->options == NULL || cmd->options[0].name == NULL)
         return;
     printf("\nOptions:\n");
-    for (const VdCliOption *o = cmd->options; o->name != NULL; o++)
-        printf("  %-12s %s\n", o->name, o->help);
+    for (const VdCliOption *o = cmd->options; o->name != NULL; o++) {
+        size_t len = strlen(o->name) + (o->value ? strlen(o->value) + 1 : 0);
+        width = MAX(width, len);
+    }
+    for (const VdCliOption *o = cmd->options; o->name != NULL; o++) {
+        g_autofree char *call = g_strdup_printf("%s%s%s", o->name,
+                                                o->value ? " " : "",
+                                                o->value ? o->value : "");
+        printf("  %-*s %s\n", (int)width, call, o->help);
+    }
 }
 
 /* "define FILE [--unsafe]": the verb and what follows it. */

@@ -63,8 +63,8 @@ run_list(VdCliContext *ctx)
 }
 
 static const VdCliOption list_options[] = {
-    { "--all", "list inactive domains too" },
-    { NULL, NULL },
+    { "--all", "list inactive domains too", NULL },
+    { NULL, NULL, NULL },
 };
 
 const VdCliCommand vd_cli_cmd_list = {

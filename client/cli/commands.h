@@ -11,12 +11,21 @@
 
 #include "client/cli/output.h"
 #include "client/libvdisk.h"
+#include "common/conf/domain-conf.h"
 
-/* A --flag of one verb; bit i of VdCliContext.opts when options[i] given. */
+/*
+ * A --flag of one verb; bit i of VdCliContext.opts when options[i] given.
+ * An option with a value (`--size SIZE` or `--size=SIZE`) names it in
+ * `value`; what was given is VdCliContext.values[i].
+ */
 typedef struct {
     const char *name;           /* "--all" */
     const char *help;
+    const char *value;          /* "SIZE"; NULL for a plain flag */
 } VdCliOption;
+
+/* Options a verb may have (bits of VdCliContext.opts). */
+#define VD_CLI_MAX_OPTIONS 16
 
 typedef struct VdCliContext VdCliContext;
 
@@ -39,6 +48,7 @@ struct VdCliContext {
     char **args;                /* the positional arguments */
     size_t nargs;
     unsigned int opts;
+    const char *values[VD_CLI_MAX_OPTIONS];  /* of options with a value */
 };
 
 /* All verbs, in the order `vdisk help` lists them; NULL-terminated. */
@@ -52,6 +62,10 @@ void vd_cli_print_help(const VdCliCommand *cmd);
 /* The domain a user named (name, UUID or id); prints the error if none. */
 VdDomainRef *vd_cli_lookup_domain(VdCliContext *ctx, const char *name);
 
+/* dom's definition, parsed from the XML the daemon sends (free with
+ * vd_domain_def_free); prints the error if there is none. */
+VdDomainDef *vd_cli_get_domain_def(VdCliContext *ctx, const VdDomainRef *dom);
+
 extern const VdCliCommand vd_cli_cmd_list;
 extern const VdCliCommand vd_cli_cmd_dominfo;
 extern const VdCliCommand vd_cli_cmd_dumpxml;
@@ -59,7 +73,19 @@ extern const VdCliCommand vd_cli_cmd_explain;
 extern const VdCliCommand vd_cli_cmd_migrate_check;
 extern const VdCliCommand vd_cli_cmd_define;
 extern const VdCliCommand vd_cli_cmd_undefine;
+extern const VdCliCommand vd_cli_cmd_start;
+extern const VdCliCommand vd_cli_cmd_shutdown;
+extern const VdCliCommand vd_cli_cmd_destroy;
+extern const VdCliCommand vd_cli_cmd_suspend;
+extern const VdCliCommand vd_cli_cmd_resume;
+extern const VdCliCommand vd_cli_cmd_domblklist;
+extern const VdCliCommand vd_cli_cmd_domblkinfo;
+extern const VdCliCommand vd_cli_cmd_domblkstat;
+extern const VdCliCommand vd_cli_cmd_nbd_uri;
 extern const VdCliCommand vd_cli_cmd_version;
+extern const VdCliCommand vd_cli_cmd_image_create;
+extern const VdCliCommand vd_cli_cmd_image_info;
+extern const VdCliCommand vd_cli_cmd_image_check;
 extern const VdCliCommand vd_cli_cmd_help;
 
 #endif /* VD_CLI_COMMANDS_H */

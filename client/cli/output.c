@@ -333,6 +333,22 @@ vd_cli_out_null(VdCliOut *o, const char *label, const char *key,
     }
 }
 
+void
+vd_cli_out_begin_group(VdCliOut *o, const char *key)
+{
+    if (!o->json)
+        return;
+    vd_json_key(o->jw, key);
+    vd_json_begin_object(o->jw);
+}
+
+void
+vd_cli_out_end_group(VdCliOut *o)
+{
+    if (o->json)
+        vd_json_end_object(o->jw);
+}
+
 bool
 vd_cli_out_flush(void)
 {

@@ -62,6 +62,12 @@ void vd_cli_out_strv(VdCliOut *o, const char *label, const char *key,
 void vd_cli_out_null(VdCliOut *o, const char *label, const char *key,
                      const char *human);
 
+/* Fields under one key: in JSON an object nested in the record or row,
+ * member key; for people nothing changes, so give the fields inside a
+ * NULL label unless they belong in the human form too. */
+void vd_cli_out_begin_group(VdCliOut *o, const char *key);
+void vd_cli_out_end_group(VdCliOut *o);
+
 /* Flush stdout; false (and an error printed) when the output was lost. */
 bool vd_cli_out_flush(void);
 

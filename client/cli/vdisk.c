@@ -20,9 +20,56 @@ typedef struct {
     bool json;
     bool help;
     const char *verb;
-    GPtrArray *flags;           /* the command's --flags, borrowed */
+    GPtrArray *flags;           /* the command's --flags, owned */
+    GPtrArray *values;          /* their values, or NULL; owned */
     GPtrArray *args;            /* the command's positional arguments */
 } Invocation;
+
+/* The option of the verb called @name (up to a '='), or NULL. */
+static const VdCliOption *
+verb_option(const char *verb, const char *name, size_t len)
+{
+    const VdCliCommand *cmd = vd_cli_command_find(verb);
+
+    for (size_t o = 0; cmd && cmd->options && cmd->options[o].name; o++) {
+        if (strlen(cmd->options[o].name) == len &&
+            strncmp(cmd->options[o].name, name, len) == 0)
+            return &cmd->options[o];
+    }
+    return NULL;
+}
+
+/*
+ * A --flag of the verb, with its value from "--flag=VALUE" or the next
+ * argument when the option takes one; false (the error printed) when
+ * the value is missing.
+ */
+static bool
+parse_verb_option(Invocation *inv, char **argv, int argc, int *i)
+{
+    const char *arg = argv[*i];
+    const char *eq = strchr(arg, '=');
+    size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+    const VdCliOption *opt = verb_option(inv->verb, arg, len);
+    const char *value = NULL;
+
+    if (opt && opt->value) {
+        if (eq) {
+            value = eq + 1;
+        } else if (*i + 1 < argc) {
+            value = argv[++*i];
+        } else {
+            vd_cli_usage_error(inv->verb, "option '%s' needs a %s", arg,
+                               opt->value);
+            return false;
+        }
+    } else {
+        len = strlen(arg);
+    }
+    g_ptr_array_add(inv->flags, g_strndup(arg, len));
+    g_ptr_array_add(inv->values, g_strdup(value));
+    return true;
+}
 
 /* Global options; false (the error printed) for an unknown one. */
 static bool
@@ -45,7 +92,7 @@ parse_global(Invocation *inv, char **argv, int argc, int *i)
         }
         inv->uri = argv[++*i];
     } else if (inv->verb != NULL) {
-        g_ptr_array_add(inv->flags, (char *)arg);
+        return parse_verb_option(inv, argv, argc, i);
     } else {
         vd_cli_usage_error(NULL, "unknown option '%s'", arg);
         return false;
@@ -75,9 +122,13 @@ parse_argv(Invocation *inv, int argc, char **argv)
     return true;
 }
 
-/* The command's flags as a bit mask of its options; -1 for an unknown one. */
+/*
+ * The command's flags as a bit mask of its options, their values into
+ * @values; -1 for an unknown one.
+ */
 static int
-match_flags(const VdCliCommand *cmd, GPtrArray *flags)
+match_flags(const VdCliCommand *cmd, GPtrArray *flags, GPtrArray *vals,
+            const char **values)
 {
     unsigned int mask = 0;
 
@@ -86,8 +137,10 @@ match_flags(const VdCliCommand *cmd, GPtrArray *flags)
         bool found = false;
 
         for (size_t o = 0; cmd->options != NULL && cmd->options[o].name; o++) {
+            g_assert(o < VD_CLI_MAX_OPTIONS);
             if (strcmp(cmd->options[o].name, flag) == 0) {
                 mask |= 1u << o;
+                values[o] = vals->pdata[f];
                 found = true;
             }
         }
@@ -143,7 +196,7 @@ run(Invocation *inv)
         vd_cli_print_help(cmd);
         return 0;
     }
-    opts = match_flags(cmd, inv->flags);
+    opts = match_flags(cmd, inv->flags, inv->values, ctx.values);
     if (opts < 0 || !check_arg_count(cmd, inv->args->len,
                                      (char **)inv->args->pdata))
         return 1;
@@ -171,13 +224,15 @@ main(int argc, char **argv)
     Invocation inv = { 0 };
     int status = 1;
 
-    inv.flags = g_ptr_array_new();
+    inv.flags = g_ptr_array_new_with_free_func(g_free);
+    inv.values = g_ptr_array_new_with_free_func(g_free);
     inv.args = g_ptr_array_new();
     if (parse_argv(&inv, argc, argv))
         status = run(&inv);
     if (!vd_cli_out_flush())
         status = 1;
     g_ptr_array_unref(inv.flags);
+    g_ptr_array_unref(inv.values);
     g_ptr_array_unref(inv.args);
     return status;
 }

@@ -90,8 +90,9 @@ enum {
     VD_VPROC_DOMAIN_MIGRATE_CHECK = 4,
     /* Statistics beyond libvirt's, per running disk: remote_nonnull_domain,
      * string path ("" for every disk) -> count, then per disk: string
-     * target, and for each VdReqType (VD_REQ_N_TYPES of them): hyper ops,
-     * bytes, total_ns, errors, in_flight, p50_ns, p99_ns, p999_ns. */
+     * target, and for each VdBlockKind (VD_BLOCK_KIND_COUNT of them, in
+     * common/rpc/block-kinds.h; the same as VdReqType): hyper ops, bytes,
+     * total_ns, errors, in_flight, p50_ns, p99_ns, p999_ns. */
     VD_VPROC_DOMAIN_BLOCK_STATS_EXT = 5,
     /* Where guests reach the running disks: remote_nonnull_domain ->
      * count, then per disk: string target, string uri. */

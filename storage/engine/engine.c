@@ -22,7 +22,6 @@ vd_engine_new(VdIoMode io, bool direct, VdIothread *t, int fd,
          * containers) or too old: serve the disk anyway, and say why. */
         *note = g_strdup_printf("io_uring unavailable (%s): using %s",
                                 local->message, direct ? "libaio" : "threads");
-        g_message("%s", *note);
         g_clear_error(&local);
         return direct ? vd_aio_engine_new(t, fd, err)
                       : vd_threadpool_engine_new(t, fd, err);

@@ -93,7 +93,7 @@ VdEngine *vd_threadpool_engine_new(VdIothread *t, int fd, GError **err);
 /*
  * The engine for @io on @fd (opened with O_DIRECT when @direct): io_uring
  * falls back to libaio (O_DIRECT) or threads with the reason in @note
- * (g_free it; NULL when nothing fell back), which is also logged.
+ * (g_free it; NULL when nothing fell back), for the caller to log.
  */
 VdEngine *vd_engine_new(VdIoMode io, bool direct, VdIothread *t, int fd,
                         char **note, GError **err);

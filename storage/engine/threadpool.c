@@ -41,13 +41,35 @@ typedef struct {
     VdFdWatch *watch;
 } ThreadPool;
 
+/* Hand a finished request to the I/O thread. Any thread. */
+static void
+push_done(ThreadPool *p, VdRequest *req)
+{
+    VdRequest *head = atomic_load_explicit(&p->done_stack,
+                                           memory_order_relaxed);
+
+    do {
+        req->link_next = head;
+    } while (!atomic_compare_exchange_weak_explicit(
+                 &p->done_stack, &head, req,
+                 memory_order_release, memory_order_relaxed));
+    /* Only the push onto an empty stack wakes the I/O thread: it reads
+     * the eventfd before taking the stack, so a push onto a non-empty
+     * stack is always taken by a wake-up still to come. */
+    if (head == NULL) {
+        uint64_t one = 1;
+        while (write(p->evfd, &one, sizeof(one)) < 0 && errno == EINTR)
+            ;
+    }
+}
+
 static gpointer
 worker_main(gpointer data)
 {
     ThreadPool *p = data;
 
     for (;;) {
-        VdRequest *req, *head;
+        VdRequest *req;
 
         g_mutex_lock(&p->lock);
         while (vd_request_queue_empty(&p->queue) && !p->stopping) {
@@ -63,21 +85,7 @@ worker_main(gpointer data)
         g_mutex_unlock(&p->lock);
 
         req->engine_ret = vd_sync_io(p->base.fd, req);
-
-        head = atomic_load_explicit(&p->done_stack, memory_order_relaxed);
-        do {
-            req->link_next = head;
-        } while (!atomic_compare_exchange_weak_explicit(
-                     &p->done_stack, &head, req,
-                     memory_order_release, memory_order_relaxed));
-        /* Only the push onto an empty stack wakes the I/O thread: it
-         * reads the eventfd before taking the stack, so a push onto a
-         * non-empty stack is always taken by a wake-up still to come. */
-        if (head == NULL) {
-            uint64_t one = 1;
-            while (write(p->evfd, &one, sizeof(one)) < 0 && errno == EINTR)
-                ;
-        }
+        push_done(p, req);
     }
 }
 
@@ -114,15 +122,26 @@ tp_submit(VdEngine *e, VdRequest *req)
     ThreadPool *p = (ThreadPool *)e;
 
     g_mutex_lock(&p->lock);
-    vd_request_queue_push(&p->queue, req);
     if (p->n_idle > 0) {
+        vd_request_queue_push(&p->queue, req);
         g_cond_signal(&p->cond);
     } else if (p->n_workers < MAX_WORKERS) {
         /* Warm-up only: the pool keeps its workers until it is freed. */
         GThread *th = g_thread_try_new("vd-pool", worker_main, p, NULL);
         if (th)
             p->workers[p->n_workers++] = th;
+        if (p->n_workers == 0) {
+            /* No thread at all: fail the request, later, as a worker
+             * would, rather than leave it queued for nobody. */
+            g_mutex_unlock(&p->lock);
+            req->engine_ret = -EAGAIN;
+            push_done(p, req);
+            return;
+        }
         /* Without a new worker the request waits for a busy one. */
+        vd_request_queue_push(&p->queue, req);
+    } else {
+        vd_request_queue_push(&p->queue, req);
     }
     g_mutex_unlock(&p->lock);
 }

@@ -113,6 +113,16 @@ prepare(UringEngine *u, VdRequest *req)
     return true;
 }
 
+/* A later turn of the loop: the SQEs stay queued, so the engine (which
+ * is not freed with unsubmitted SQEs) is still there. */
+static void
+retry_submit(void *data)
+{
+    UringEngine *u = data;
+
+    vd_iothread_defer(u->base.thread, &u->submit_defer);
+}
+
 static void
 submit_pending(void *data)
 {
@@ -124,8 +134,11 @@ submit_pending(void *data)
     n = io_uring_submit(&u->ring);
     if (n < 0) {
         if (n == -EAGAIN || n == -EBUSY || n == -EINTR) {
-            /* The kernel is short of resources or the CQ is full: our
-             * completion handler will try again. */
+            /* The kernel is short of resources: our completion handler
+             * tries again, or with nothing in flight to complete, the
+             * next turn of the loop. */
+            if (u->in_kernel == 0)
+                vd_iothread_post(u->base.thread, retry_submit, u);
             return;
         }
         g_error("io_uring engine: io_uring_submit: %s", g_strerror(-n));
@@ -178,11 +191,9 @@ on_events(VdFdWatch *w, int fd, uint32_t events, void *opaque)
 {
     UringEngine *u = opaque;
     struct io_uring_cqe *cqe;
-    uint64_t count;
 
-    if (read(fd, &count, sizeof(count)) < 0 && errno != EAGAIN)
-        g_error("io_uring engine: reading its eventfd: %s",
-                g_strerror(errno));
+    /* Edge-triggered and never read, as in aio.c: each CQE posted after
+     * the loop below emptied the ring raises a new edge. */
     while (io_uring_peek_cqe(&u->ring, &cqe) == 0) {
         VdRequest *req = io_uring_cqe_get_data(cqe);
         int ret = result_of(req, cqe->res);
@@ -267,6 +278,7 @@ vd_uring_engine_new(VdIothread *t, int fd, GError **err)
     u->base.thread = t;
     u->base.fd = fd;
     vd_iothread_defer_init(&u->submit_defer, submit_pending, u);
-    u->watch = vd_iothread_watch_add(t, u->evfd, EPOLLIN, on_events, u);
+    u->watch = vd_iothread_watch_add(t, u->evfd, EPOLLIN | EPOLLET,
+                                     on_events, u);
     return &u->base;
 }

@@ -21,6 +21,13 @@
 /* Replies gathered into one sendmsg (two iovecs each). */
 #define MAX_IOV 64
 
+/*
+ * Handshake output a connection may have unsent before it stops reading:
+ * a client must wait for each option's reply, but one that pipelines
+ * options without reading would otherwise grow our output for ever.
+ */
+#define HS_OUT_MAX (64u * 1024)
+
 static void conn_step(void *data);
 static void conn_event(VdFdWatch *w, int fd, uint32_t events, void *opaque);
 
@@ -78,10 +85,15 @@ output_pending(const VdNbdConn *c)
     return c->hs_sent < c->hs_out->len || c->out_head != NULL;
 }
 
-/* Waiting for a slot or for budget: reading would not help. */
+/*
+ * Input stopped until something is released: a slot, buffer budget, or
+ * room in the handshake output. Reading would not help.
+ */
 static bool
 waiting(const VdNbdConn *c)
 {
+    if (c->hs_out->len - c->hs_sent > HS_OUT_MAX)
+        return true;
     return c->rx_left == 0 && (c->rx_next == VD_NBD_RX_WAIT_SLOT ||
                                c->rx_next == VD_NBD_RX_WAIT_BUDGET);
 }
@@ -195,6 +207,8 @@ process_input(VdNbdConn *c)
     while (c->fd >= 0 && !c->closing) {
         size_t avail = c->rx_end - c->rx_start;
 
+        if (c->hs_out->len - c->hs_sent > HS_OUT_MAX)
+            return;
         if (c->rx_left == 0) {
             bool go = c->rx_next == VD_NBD_RX_HANDSHAKE ? handshake_step(c)
                                                         : vd_nbd_tx_step(c);
@@ -213,6 +227,17 @@ process_input(VdNbdConn *c)
             return;
         }
     }
+}
+
+/*
+ * Input that stopped may go on now, or bytes may sit in our buffer with
+ * nothing new on the socket to wake the watch: process them.
+ */
+static void
+resume_input(VdNbdConn *c)
+{
+    if (waiting(c) || c->rx_end > c->rx_start)
+        process_input(c);
 }
 
 /* Account for @n bytes sent: handshake output first, then the queue. */
@@ -329,6 +354,12 @@ finish(VdNbdConn *c)
     if (c->fd >= 0 && c->closing && c->submitted == 0 &&
         (!output_pending(c) || c->exp->shutting_down))
         vd_nbd_conn_kill(c);
+    /*
+     * Bytes left in our buffer when input stopped wake no watch: if input
+     * may go on now (the output that stopped it has gone), come back.
+     */
+    if (c->fd >= 0 && !c->closing && !waiting(c) && c->rx_end > c->rx_start)
+        vd_nbd_conn_kick(c);
     update_events(c);
     maybe_free(c);
 }
@@ -340,8 +371,7 @@ conn_step(void *data)
     VdNbdConn *c = data;
 
     flush_output(c);
-    if (waiting(c) || c->rx_end > c->rx_start)
-        process_input(c);
+    resume_input(c);
     flush_output(c);
     finish(c);
 }
@@ -354,8 +384,10 @@ conn_event(VdFdWatch *w, int fd, uint32_t events, void *opaque)
     if (events & EPOLLERR) {
         vd_nbd_conn_kill(c);
     } else {
-        if (events & EPOLLOUT)
+        if (events & EPOLLOUT) {
             flush_output(c);
+            resume_input(c);
+        }
         /* On a hangup, still read what was sent before it. */
         if (events & (EPOLLIN | EPOLLHUP))
             process_input(c);

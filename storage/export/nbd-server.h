@@ -63,7 +63,10 @@ VdNbdExport *vd_nbd_export_new(VdDisk *disk, const VdNbdExportConfig *cfg);
  */
 bool vd_nbd_export_listen_unix(VdNbdExport *e, const char *path, GError **err);
 
-/* Serve on @fd, a listening stream socket; the export takes it. */
+/*
+ * Serve on @fd, a listening stream socket (unix or TCP); the export takes
+ * it and leaves the address alone on shutdown.
+ */
 bool vd_nbd_export_listen_fd(VdNbdExport *e, int fd, GError **err);
 
 /* Serve one connected stream socket @fd; the export takes it. */
@@ -77,8 +80,7 @@ unsigned vd_nbd_export_connections(VdNbdExport *e);
  * created), close connections still in the handshake, stop reading from
  * the others, wait for their requests in flight to complete, send what
  * replies the clients will take without blocking, and close them. Then
- * @done runs in the main context of the disk's I/O thread. Idempotent
- * in effect: a second call is a bug.
+ * @done runs in the main context of the disk's I/O thread. Call it once.
  */
 void vd_nbd_export_shutdown(VdNbdExport *e, VdNbdExportDoneFn done, void *data);
 

@@ -108,6 +108,8 @@ request_done(VdRequest *req, int ret)
     c->submitted--;
     if (c->fd < 0) {
         /* The client went away: nobody to answer, just give it all back. */
+        g_debug("nbd: %s completed after its client left",
+                vd_nbd_command_name(s->nbd.type));
         vd_nbd_tx_release(c, s);
         vd_nbd_conn_kick(c);
         return;

@@ -50,6 +50,7 @@ struct FileState {
     bool is_blkdev;
     uint32_t align;             /* offset/length alignment (1 when buffered) */
     uint32_t mem_align;         /* buffer alignment (1 when buffered) */
+    uint32_t dev_align;         /* block devices: fallocate's alignment */
     bool native_fua;            /* RWF_DSYNC works on this fd */
     bool durable_writes;        /* writethrough, directsync */
     bool ignore_flush;          /* unsafe */
@@ -86,6 +87,22 @@ void vd_file_to_engine(FileState *fs, VdRequest *req, FileCont cont);
  * Takes @bounce.
  */
 void vd_file_write_bounce(FileState *fs, VdRequest *bounce, VdRequest *parent);
+
+/* file.c: whether @req must be durable when it completes (per the cache
+ * mode and the flags it came with). */
+bool vd_file_wants_durable(const FileState *fs, const VdRequest *req);
+
+/* file.c: make @req durable with an fdatasync, then complete it. */
+void vd_file_flush_then_complete(FileState *fs, VdRequest *req);
+
+/*
+ * file.c: submit a request of the layer's own (a zero-writing chunk) as
+ * if it came from above: its done runs when it completes.
+ */
+void vd_file_submit_own(FileState *fs, VdRequest *req);
+
+/* file-zero.c: start a DISCARD or WRITE_ZEROES that may run now. */
+void vd_file_start_fallocate(FileState *fs, VdRequest *req);
 
 /* file.c: start an aligned write-type request that may now run. */
 void vd_file_start_write(FileState *fs, VdRequest *req);

@@ -70,6 +70,7 @@ vd_file_probe(FileState *fs, GError **err)
     }
     fs->align = 1;
     fs->mem_align = 1;
+    fs->dev_align = 1;
     if (S_ISBLK(st.st_mode)) {
         uint64_t bytes;
         int lbs;
@@ -82,10 +83,11 @@ vd_file_probe(FileState *fs, GError **err)
             return -1;
         }
         size = (int64_t)bytes;
-        /* Block devices take requests aligned to their logical block
-         * size, with or without O_DIRECT for fallocate. */
+        /* Block devices take O_DIRECT requests, and fallocate with or
+         * without O_DIRECT, aligned to their logical block size. */
         if (ioctl(fs->fd, BLKSSZGET, &lbs) < 0 || lbs <= 0)
             lbs = 512;
+        fs->dev_align = (uint32_t)lbs;
         if (fs->direct) {
             fs->align = (uint32_t)lbs;
             fs->mem_align = (uint32_t)lbs;

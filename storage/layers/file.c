@@ -1,6 +1,7 @@
 /*
- * The file layer: open, the cache modes, and the completions of what it
- * sends to the engine. Misaligned O_DIRECT requests are in file-rmw.c.
+ * The file layer: open, the cache modes, the write and flush paths and
+ * the completions of what it sends to the engine. Misaligned O_DIRECT
+ * requests are in file-rmw.c, discard and write-zeroes in file-zero.c.
  */
 #include "config.h"
 
@@ -13,10 +14,6 @@
 #include "common/util/error.h"
 #include "storage/layers/file-priv.h"
 #include "storage/planted.h"
-
-static void file_submit(VdLayer *l, VdRequest *req);
-static void start_zero_writes(FileState *fs, VdRequest *req);
-static void submit_write_type(FileState *fs, VdRequest *req);
 
 bool
 vd_cache_mode_direct(VdCacheMode cache)
@@ -39,9 +36,8 @@ vd_file_to_engine(FileState *fs, VdRequest *req, FileCont cont)
     vd_engine_submit(fs->engine, req);
 }
 
-/* Whether @req must be durable when it completes (per its orig flags). */
-static bool
-wants_durable(const FileState *fs, const VdRequest *req)
+bool
+vd_file_wants_durable(const FileState *fs, const VdRequest *req)
 {
     const FileReq *fr = file_req((VdRequest *)req);
 
@@ -70,7 +66,7 @@ void
 vd_file_complete(FileState *fs, VdRequest *req, int ret)
 {
     FileReq *fr = file_req(req);
-    bool durable = wants_durable(fs, req);
+    bool durable = vd_file_wants_durable(fs, req);
     int failed;
 
     req->type = fr->orig_type;
@@ -96,9 +92,8 @@ flush_after_done(FileState *fs, VdRequest *child, int ret)
     vd_file_complete(fs, parent, ret);
 }
 
-/* Make @req durable with an fdatasync, then complete it. */
-static void
-flush_then_complete(FileState *fs, VdRequest *req)
+void
+vd_file_flush_then_complete(FileState *fs, VdRequest *req)
 {
     VdRequest *child = vd_request_get(req->pool);
 
@@ -115,12 +110,12 @@ flush_then_complete(FileState *fs, VdRequest *req)
 static void
 write_finished(FileState *fs, VdRequest *req, int ret, bool native)
 {
-    bool durable = wants_durable(fs, req);
+    bool durable = vd_file_wants_durable(fs, req);
 
     if (durable && ret == -EIO)
         mark_failed(fs, ret);
     if (ret == 0 && durable && !native) {
-        flush_then_complete(fs, req);
+        vd_file_flush_then_complete(fs, req);
         return;
     }
     vd_file_complete(fs, req, ret);
@@ -162,7 +157,7 @@ void
 vd_file_write_bounce(FileState *fs, VdRequest *bounce, VdRequest *parent)
 {
     bounce->type = VD_REQ_WRITE;
-    bounce->flags = wants_durable(fs, parent) && fs->native_fua ? VD_REQ_FUA : 0;
+    bounce->flags = vd_file_wants_durable(fs, parent) && fs->native_fua ? VD_REQ_FUA : 0;
     bounce->parent = parent;
     vd_file_to_engine(fs, bounce, bounce_write_done);
 }
@@ -170,169 +165,21 @@ vd_file_write_bounce(FileState *fs, VdRequest *bounce, VdRequest *parent)
 static void
 write_aligned(FileState *fs, VdRequest *req)
 {
-    if (wants_durable(fs, req) && fs->native_fua)
+    if (vd_file_wants_durable(fs, req) && fs->native_fua)
         req->flags |= VD_REQ_FUA;
     else
         req->flags &= ~VD_REQ_FUA;
     vd_file_to_engine(fs, req, write_done);
 }
 
-static void
-fallocate_done(FileState *fs, VdRequest *req, int ret)
-{
-    FileReq *fr = file_req(req);
-
-    if (ret == -EOPNOTSUPP) {
-        if (req->type == VD_REQ_DISCARD)
-            fs->no_punch = true;
-        else
-            fs->no_zero_range = true;
-        if (fr->orig_type == VD_REQ_DISCARD) {
-            /* Discard is advisory: not doing it is a correct answer. */
-            vd_file_complete(fs, req, 0);
-        } else {
-            req->type = fr->orig_type;
-            submit_write_type(fs, req);
-        }
-        return;
-    }
-    if (ret == 0 && wants_durable(fs, req)) {
-        /* fallocate has no RWF_DSYNC: the hole or the zeroed extents
-         * are durable only after fdatasync. */
-        flush_then_complete(fs, req);
-        return;
-    }
-    vd_file_complete(fs, req, ret);
-}
-
-static bool
-range_aligned(const FileState *fs, const VdRequest *req)
-{
-    return ((req->offset | req->len) & (fs->align - 1)) == 0;
-}
-
 /* Start a write-type request that may run now (see vd_file_track). */
 void
 vd_file_start_write(FileState *fs, VdRequest *req)
 {
-    submit_write_type(fs, req);
-}
-
-static void
-submit_write_type(FileState *fs, VdRequest *req)
-{
-    bool blk_misaligned = fs->is_blkdev && !range_aligned(fs, req);
-
-    switch (req->type) {
-    case VD_REQ_WRITE:
+    if (req->type == VD_REQ_WRITE)
         write_aligned(fs, req);
-        return;
-    case VD_REQ_DISCARD:
-        /* Block devices only discard whole blocks; a partial one is
-         * left alone, which discard allows. */
-        if (fs->no_punch || blk_misaligned) {
-            vd_file_complete(fs, req, 0);
-            return;
-        }
-        vd_file_to_engine(fs, req, fallocate_done);
-        return;
-    case VD_REQ_WRITE_ZEROES:
-        if (blk_misaligned) {
-            start_zero_writes(fs, req);
-        } else if (!(req->flags & VD_REQ_NO_HOLE) && !fs->no_punch) {
-            /* A hole reads as zeroes and frees the space. */
-            req->type = VD_REQ_DISCARD;
-            vd_file_to_engine(fs, req, fallocate_done);
-        } else if (!fs->no_zero_range) {
-            /* NO_HOLE: zeroed but allocated (unwritten extents). */
-            vd_file_to_engine(fs, req, fallocate_done);
-        } else {
-            start_zero_writes(fs, req);
-        }
-        return;
-    default:
-        g_assert_not_reached();
-    }
-}
-
-/*
- * ZERO_BUF_SIZE zeroes, aligned for O_DIRECT, shared by every file layer
- * and only read: made the first time a disk needs it, so that opening a
- * disk costs no megabyte of memset (the crash explorer opens thousands).
- */
-static void *
-zero_buf(void)
-{
-    static void *buf;
-
-    if (g_once_init_enter(&buf)) {
-        void *p;
-
-        if (posix_memalign(&p, VD_REQUEST_BUF_ALIGN, ZERO_BUF_SIZE))
-            g_error("out of memory for the zero buffer");
-        memset(p, 0, ZERO_BUF_SIZE);
-        g_once_init_leave(&buf, p);
-    }
-    return buf;
-}
-
-/*
- * Zeroes by writing them, when fallocate cannot: chunks of the shared zero
- * buffer, each an ordinary write through this layer (so aligned, bounced
- * or RMW as needed, and durable in the modes that make writes durable).
- * Chunks after the first start aligned, so only the ends need RMW.
- */
-static void zero_chunk_done(VdRequest *child, int ret);
-
-static void
-zero_chunk_submit(FileState *fs, VdRequest *child, uint64_t offset,
-                  uint64_t end)
-{
-    uint64_t room = ZERO_BUF_SIZE - (offset & (fs->align - 1));
-
-    child->type = VD_REQ_WRITE;
-    child->offset = offset;
-    child->len = MIN(room, end - offset);
-    child->buf = zero_buf();
-    file_submit(NULL, child);
-}
-
-static void
-start_zero_writes(FileState *fs, VdRequest *req)
-{
-    FileReq *fr = file_req(req);
-    VdRequest *child;
-
-    /* The children are tracked in its place: were it still tracked, a
-     * child RMW would wait for it, and it for the child. */
-    if (fr->tracked)
-        vd_file_untrack(fs, req);
-    if (req->len == 0) {
-        vd_file_complete(fs, req, 0);
-        return;
-    }
-    child = vd_request_get(req->pool);
-    child->flags = fr->orig_flags & VD_REQ_FUA;
-    child->parent = req;
-    child->opaque = fs;
-    child->done = zero_chunk_done;
-    zero_chunk_submit(fs, child, req->offset, req->offset + req->len);
-}
-
-static void
-zero_chunk_done(VdRequest *child, int ret)
-{
-    FileState *fs = child->opaque;
-    VdRequest *parent = child->parent;
-    uint64_t next = child->offset + child->len;
-    uint64_t end = parent->offset + parent->len;
-
-    if (ret < 0 || next == end) {
-        vd_request_put(child);
-        vd_file_complete(fs, parent, ret);
-        return;
-    }
-    zero_chunk_submit(fs, child, next, end);
+    else
+        vd_file_start_fallocate(fs, req);
 }
 
 static void
@@ -353,14 +200,10 @@ read_done(FileState *fs, VdRequest *req, int ret)
     vd_request_complete(req, ret);
 }
 
-/*
- * Entry for requests from above (l set) and for the layer's own zero
- * writes (l NULL: the boundary checks were done on their parent).
- */
+/* Requests from above, and the layer's own zero-writing chunks. */
 static void
-file_submit(VdLayer *l, VdRequest *req)
+submit(FileState *fs, VdRequest *req)
 {
-    FileState *fs = l ? l->priv : ((VdRequest *)req)->opaque;
     FileReq *fr = file_req(req);
     int failed;
 
@@ -389,14 +232,26 @@ file_submit(VdLayer *l, VdRequest *req)
     }
 
     failed = atomic_load(&fs->failed);
-    if (failed && wants_durable(fs, req)) {
+    if (failed && vd_file_wants_durable(fs, req)) {
         vd_request_complete(req, failed);
         return;
     }
     if (fs->direct)
         vd_file_track(fs, req);
     else
-        submit_write_type(fs, req);
+        vd_file_start_write(fs, req);
+}
+
+void
+vd_file_submit_own(FileState *fs, VdRequest *req)
+{
+    submit(fs, req);
+}
+
+static void
+file_submit(VdLayer *l, VdRequest *req)
+{
+    submit(l->priv, req);
 }
 
 static int
@@ -429,6 +284,9 @@ file_open(VdLayer *l, GError **err)
     }
     l->size = (uint64_t)size;
     l->read_only = fs->opts.read_only;
+    /* The file may grow under a format that appends (see file.h): the
+     * size is the one at open, and ranges are the format's to check. */
+    l->checks_range = true;
     return 0;
 }
 
@@ -459,6 +317,8 @@ file_attach(VdLayer *l, VdIothread *t, GError **err)
                       err);
     if (!e)
         return -1;
+    if (fs->engine_note)
+        g_message("disk '%s': %s", fs->path, fs->engine_note);
     if (fs->opts.engine_wrap)
         e = fs->opts.engine_wrap(e, fs->opts.engine_wrap_data);
     vd_engine_set_complete(e, file_engine_done, fs);
@@ -528,6 +388,20 @@ const char *
 vd_file_layer_engine_note(const VdLayer *l)
 {
     return ((FileState *)l->priv)->engine_note;
+}
+
+bool
+vd_file_layer_writes_durable(const VdLayer *l)
+{
+    FileState *fs = l->priv;
+
+    return fs->durable_writes && !fs->ignore_flush;
+}
+
+int
+vd_file_layer_fd(const VdLayer *l)
+{
+    return ((FileState *)l->priv)->fd;
 }
 
 int

@@ -17,6 +17,10 @@
  * bounce buffer, writes by read-modify-write, serialised against
  * overlapping writes so that no neighbouring bytes are lost.
  *
+ * Writes and reads past the end of the file are allowed: a format that
+ * appends (QED) grows the file by writing past its end, and reads there
+ * give zeroes. Range checks against the guest's size are the format's.
+ *
  * After a failed fdatasync (or a failed durable write) the kernel may have
  * dropped dirty pages, so the layer fails every later flush and durable
  * write until it is reopened, and vd_file_layer_failed says so.
@@ -53,5 +57,20 @@ const char *vd_file_layer_engine_note(const VdLayer *l);
 
 /* 0, or the -errno after which durability is lost (any thread). */
 int vd_file_layer_failed(const VdLayer *l);
+
+/*
+ * Whether every write is durable when it completes (writethrough,
+ * directsync): a format above must then make its own metadata durable
+ * before it completes a write that changed it.
+ */
+bool vd_file_layer_writes_durable(const VdLayer *l);
+
+/*
+ * The open file descriptor, for a format's blocking I/O on the control
+ * plane (open, close, check) while the layer is not attached to an I/O
+ * thread. With O_DIRECT (vd_file_layer_align > 1) I/O on it must be
+ * aligned. The layer keeps it.
+ */
+int vd_file_layer_fd(const VdLayer *l);
 
 #endif /* VD_STORAGE_LAYERS_FILE_H */

@@ -8,8 +8,10 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <check.h>
 
 #include "client/libvdisk-private.h"
@@ -49,8 +51,11 @@ setup(void)
 static void
 teardown(void)
 {
-    if (vm != NULL)
+    /* A test that failed half way may leave its domain running. */
+    if (vm != NULL) {
+        vd_domain_destroy(conn, vm, NULL);
         vd_domain_undefine_flags(conn, vm, 0, NULL);
+    }
     g_clear_pointer(&vm, vd_domain_ref_free);
     g_clear_pointer(&conn, vd_connect_close);
 }
@@ -314,6 +319,210 @@ START_TEST(test_unknown_procedure)
 }
 END_TEST
 
+/* The image of apivm's vda, so that it can start: IMAGE_SIZE zeroes. */
+#define IMAGE_SIZE (1024 * 1024)
+
+static void
+create_image(void)
+{
+    g_autofree char *path = g_strdup_printf("%s/apivm.img", g_getenv("VD_TMP"));
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(ftruncate(fd, IMAGE_SIZE), 0);
+    close(fd);
+}
+
+static void
+assert_state(VdConnect *c, int want_state, int want_reason)
+{
+    g_autoptr(GError) err = NULL;
+    int state = -1;
+    int reason = -1;
+
+    ck_assert_msg(vd_domain_get_state(c, vm, 0, &state, &reason, &err), "%s",
+                  err ? err->message : "");
+    ck_assert_int_eq(state, want_state);
+    if (want_reason >= 0)
+        ck_assert_int_eq(reason, want_reason);
+}
+
+/* ok is what a call returned: it must have failed with code, and left
+ * the connection usable. Clears *err. */
+static void
+assert_failed(bool ok, GError **err, int code)
+{
+    ck_assert(!ok);
+    ck_assert_ptr_nonnull(*err);
+    ck_assert_int_eq((*err)->code, code);
+    ck_assert(!vd_connect_is_broken(conn));
+    g_clear_error(err);
+}
+
+START_TEST(test_lifecycle_calls)
+{
+    g_autoptr(GError) err = NULL;
+    g_autoptr(VdConnect) ro = vd_connect(g_getenv("VD_URI_RO"), VD_CONNECT_RO,
+                                         &err);
+    g_autoptr(VdDomainRef) started = NULL;
+    g_autoptr(VdDomainRef) running = NULL;
+
+    create_image();
+    ck_assert_msg(ro != NULL, "%s", err ? err->message : "");
+    assert_failed(vd_domain_create(ro, vm, &err), &err,
+                  VD_ERR_OPERATION_DENIED);
+
+    ck_assert_msg(vd_domain_create(conn, vm, &err), "%s",
+                  err ? err->message : "");
+    assert_state(conn, VD_DOMAIN_RUNNING, -1);
+    running = vd_domain_lookup_by_uuid(conn, vm->uuid, &err);
+    ck_assert_int_ge(running->id, 1);
+    assert_failed(vd_domain_create(conn, vm, &err), &err,
+                  VD_ERR_OPERATION_INVALID);
+    assert_failed(vd_domain_suspend(ro, vm, &err), &err,
+                  VD_ERR_OPERATION_DENIED);
+    assert_failed(vd_domain_resume(conn, vm, &err), &err,
+                  VD_ERR_OPERATION_INVALID);
+
+    ck_assert(vd_domain_suspend(conn, vm, &err));
+    assert_state(conn, VD_DOMAIN_PAUSED, -1);
+    assert_failed(vd_domain_suspend(conn, vm, &err), &err,
+                  VD_ERR_OPERATION_INVALID);
+    ck_assert(vd_domain_resume(conn, vm, &err));
+    assert_state(conn, VD_DOMAIN_RUNNING, -1);
+    ck_assert(vd_domain_shutdown(conn, vm, &err));
+    assert_state(conn, VD_DOMAIN_SHUTOFF, VD_DOMAIN_SHUTOFF_SHUTDOWN);
+    assert_failed(vd_domain_shutdown(conn, vm, &err), &err,
+                  VD_ERR_OPERATION_INVALID);
+
+    /* CREATE_WITH_FLAGS gives the domain back with its new id. */
+    started = vd_domain_create_with_flags(conn, vm, VD_START_PAUSED, &err);
+    ck_assert_msg(started != NULL, "%s", err ? err->message : "");
+    ck_assert_str_eq(started->name, VM_NAME);
+    ck_assert_int_gt(started->id, running->id);
+    assert_state(conn, VD_DOMAIN_PAUSED, -1);
+    ck_assert(vd_domain_destroy_flags(conn, vm, VD_DESTROY_GRACEFUL, &err));
+    assert_state(conn, VD_DOMAIN_SHUTOFF, VD_DOMAIN_SHUTOFF_DESTROYED);
+    assert_failed(vd_domain_destroy(conn, vm, &err), &err,
+                  VD_ERR_OPERATION_INVALID);
+
+    g_clear_pointer(&started, vd_domain_ref_free);
+    started = vd_domain_create_with_flags(conn, vm, 0, &err);
+    ck_assert_msg(started != NULL, "%s", err ? err->message : "");
+    assert_state(conn, VD_DOMAIN_RUNNING, -1);
+    ck_assert(vd_domain_shutdown_flags(conn, vm, 0, &err));
+    assert_state(conn, VD_DOMAIN_SHUTOFF, VD_DOMAIN_SHUTOFF_SHUTDOWN);
+    ck_assert(vd_domain_create(conn, vm, &err));
+    ck_assert(vd_domain_destroy(conn, vm, &err));
+    assert_state(conn, VD_DOMAIN_SHUTOFF, VD_DOMAIN_SHUTOFF_DESTROYED);
+    ck_assert_ptr_null(err);
+}
+END_TEST
+
+/* Statistics of a disk nothing has touched yet: zeroes everywhere. */
+static void
+assert_unused_disk(const VdDiskStats *d)
+{
+    ck_assert_str_eq(d->target, "vda");
+    for (int k = 0; k < VD_BLOCK_KIND_COUNT; k++) {
+        const VdBlockKindStats *s = &d->kind[k];
+
+        ck_assert_uint_eq(s->ops + s->bytes + s->total_ns + s->errors, 0);
+        ck_assert_uint_eq(s->in_flight, 0);
+        ck_assert_uint_eq(s->p50_ns + s->p99_ns + s->p999_ns, 0);
+    }
+}
+
+static void
+assert_block_stats_flags(const char *path)
+{
+    static const char *const fields[] = {
+        "rd_operations", "rd_bytes", "rd_total_times", "wr_operations",
+        "wr_bytes", "wr_total_times", "flush_operations",
+        "flush_total_times", "errs",
+    };
+    g_autoptr(GError) err = NULL;
+    VdBlockStatParam *params;
+    size_t n;
+
+    ck_assert_msg(vd_domain_block_stats_flags(conn, vm, path,
+                                              VD_TYPED_PARAM_STRING_OKAY,
+                                              &params, &n, &err), "%s",
+                  err ? err->message : "");
+    ck_assert_uint_eq(n, G_N_ELEMENTS(fields));
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_str_eq(params[i].field, fields[i]);
+        ck_assert_int_eq(params[i].value, 0);
+    }
+    vd_block_stat_params_free(params, n);
+}
+
+START_TEST(test_block_calls)
+{
+    g_autoptr(GError) err = NULL;
+    g_autofree char *source = g_strdup_printf("%s/apivm.img",
+                                              g_getenv("VD_TMP"));
+    VdBlockStatsRec rec = { -1, -1, -1, -1, -1 };
+    VdBlockStatParam *params;
+    VdBlockInfo info;
+    VdDiskStats *disks;
+    VdNbdUri *uris;
+    size_t n;
+
+    create_image();
+    /* Shut off: block info of the definition, and nothing running. */
+    ck_assert_msg(vd_domain_get_block_info(conn, vm, "vda", 0, &info, &err),
+                  "%s", err ? err->message : "");
+    ck_assert_uint_eq(info.capacity, IMAGE_SIZE);
+    ck_assert_uint_eq(info.physical, IMAGE_SIZE);
+    ck_assert(vd_domain_get_nbd_uris(conn, vm, &uris, &n, &err));
+    ck_assert_uint_eq(n, 0);
+    ck_assert_ptr_null(uris);
+    assert_failed(vd_domain_block_stats(conn, vm, "vda", &rec, &err), &err,
+                  VD_ERR_OPERATION_INVALID);
+    assert_failed(vd_domain_block_stats_ext(conn, vm, NULL, &disks, &n, &err),
+                  &err, VD_ERR_OPERATION_INVALID);
+    ck_assert_ptr_null(disks);
+
+    ck_assert_msg(vd_domain_create(conn, vm, &err), "%s",
+                  err ? err->message : "");
+    ck_assert(vd_domain_get_nbd_uris(conn, vm, &uris, &n, &err));
+    ck_assert_uint_eq(n, 1);
+    ck_assert_str_eq(uris[0].target, "vda");
+    ck_assert(g_str_has_prefix(uris[0].uri, "nbd+unix:///vda?socket=/"));
+    vd_nbd_uri_array_free(uris, n);
+
+    ck_assert(vd_domain_block_stats(conn, vm, "vda", &rec, &err));
+    ck_assert_int_eq(rec.rd_req + rec.rd_bytes + rec.wr_req + rec.wr_bytes +
+                     rec.errs, 0);
+    assert_block_stats_flags("vda");
+    assert_block_stats_flags("");
+    assert_block_stats_flags(source);
+
+    ck_assert(vd_domain_block_stats_ext(conn, vm, "", &disks, &n, &err));
+    ck_assert_uint_eq(n, 1);
+    assert_unused_disk(&disks[0]);
+    vd_disk_stats_array_free(disks, n);
+    /* A disk named by its source comes back under its target. */
+    ck_assert(vd_domain_block_stats_ext(conn, vm, source, &disks, &n, &err));
+    ck_assert_uint_eq(n, 1);
+    assert_unused_disk(&disks[0]);
+    vd_disk_stats_array_free(disks, n);
+
+    /* An unknown disk is the caller's error, whichever call names it. */
+    assert_failed(vd_domain_block_stats(conn, vm, "vdz", &rec, &err), &err,
+                  VD_ERR_INVALID_ARG);
+    assert_failed(vd_domain_block_stats_flags(conn, vm, "vdz", 0, &params, &n,
+                                              &err), &err, VD_ERR_INVALID_ARG);
+    assert_failed(vd_domain_block_stats_ext(conn, vm, "vdz", &disks, &n, &err),
+                  &err, VD_ERR_INVALID_ARG);
+    assert_failed(vd_domain_get_block_info(conn, vm, "vdz", 0, &info, &err),
+                  &err, VD_ERR_INVALID_ARG);
+    ck_assert(vd_domain_shutdown(conn, vm, &err));
+    ck_assert_ptr_null(err);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -330,6 +539,8 @@ main(void)
     tcase_add_test(tc, test_policy_calls_errors);
     tcase_add_test(tc, test_read_only_refuses_changes);
     tcase_add_test(tc, test_unknown_procedure);
+    tcase_add_test(tc, test_lifecycle_calls);
+    tcase_add_test(tc, test_block_calls);
     suite_add_tcase(s, tc);
     return vd_test_run(s);
 }

@@ -22,10 +22,12 @@ tests_client_test_handshake_LDADD = libvdisk.a libvdrpc.a libvdutil.a \
 	$(GLIB_LIBS) $(TEST_LIBS)
 
 # The CLI against a real vdiskd (shares tests/daemon/lib.sh): every verb,
-# then the safety policy's verbs on the drivers' golden cases.
-TESTS += tests/client/test-cli.sh tests/client/test-cli-policy.sh
+# the safety policy's verbs on the drivers' golden cases, and running
+# domains with a real NBD guest.
+TESTS += tests/client/test-cli.sh tests/client/test-cli-policy.sh \
+	tests/client/test-cli-runtime.sh
 EXTRA_DIST += tests/client/cli-lib.sh tests/client/test-cli.sh \
-	tests/client/test-cli-policy.sh
+	tests/client/test-cli-policy.sh tests/client/test-cli-runtime.sh
 
 # Every libvdisk call against a real vdiskd.
 check_PROGRAMS += tests/client/libvdisk-api

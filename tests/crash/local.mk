@@ -61,5 +61,5 @@ check_PROGRAMS += tests/crash/vdiskd-planted
 tests_crash_vdiskd_planted_SOURCES = daemon/main.c
 tests_crash_vdiskd_planted_CPPFLAGS = $(AM_CPPFLAGS) -DVD_PLANTED_BUGS
 tests_crash_vdiskd_planted_LDADD = libvddaemon.a libvdexport.a \
-	libvddrivers.a $(VD_COMMON_LIBS) libvdstorage_planted.a libvdutil.a \
+	libvddrivers.a $(VD_COMMON_LIBS) libvdstorage_planted.a libvdqed.a libvdutil.a \
 	$(LIBURING_LIBS) $(LIBAIO_LIBS) $(GLIB_LIBS) -lpthread

@@ -44,9 +44,8 @@ struct VdTestSpy {
     PendingFlush flushes[MAX_FLUSHES];
     unsigned n_flushes;
 
-    VdReqType fail_type;
-    int fail_err;
-    unsigned fail_count;
+    int fail_err[VD_REQ_N_TYPES];       /* per engine request type */
+    unsigned fail_count[VD_REQ_N_TYPES];
     bool refuse_fua;
     VdRequestQueue rejected;    /* completed by `reject_defer` */
     VdIothreadDefer reject_defer;
@@ -154,9 +153,9 @@ spy_submit(VdEngine *e, VdRequest *req)
     default:
         ck_abort_msg("bad engine request type %d", req->type);
     }
-    if (s->fail_count > 0 && req->type == s->fail_type) {
-        s->fail_count--;
-        reject(s, req, s->fail_err);
+    if (s->fail_count[req->type] > 0) {
+        s->fail_count[req->type]--;
+        reject(s, req, s->fail_err[req->type]);
         return;
     }
     if (req->type == VD_REQ_FLUSH) {
@@ -230,9 +229,8 @@ fail_step(void *data)
 {
     Call *c = data;
 
-    c->spy->fail_type = c->type;
-    c->spy->fail_err = c->err;
-    c->spy->fail_count = c->count;
+    c->spy->fail_err[c->type] = c->err;
+    c->spy->fail_count[c->type] = c->count;
 }
 
 void

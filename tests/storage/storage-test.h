@@ -124,7 +124,11 @@ VdEngine *vd_test_spy_wrap(VdEngine *inner, void *data);
 /* Snapshot of the counters (from the test thread). */
 void vd_test_spy_counts(VdIothread *t, VdTestSpy *spy, VdTestSpyCounts *out);
 
-/* Fail the next @count requests of @type at the engine with @err. */
+/*
+ * Fail the next @count requests of @type at the engine with @err (each
+ * type has its own count; the engine's types: DISCARD is PUNCH_HOLE,
+ * WRITE_ZEROES is ZERO_RANGE).
+ */
 void vd_test_spy_fail(VdIothread *t, VdTestSpy *spy, VdReqType type, int err,
                       unsigned count);
 

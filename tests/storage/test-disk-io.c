@@ -7,7 +7,12 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 
 #include <check.h>
 
@@ -255,6 +260,80 @@ START_TEST(test_bad_config)
 }
 END_TEST
 
+START_TEST(test_guest_errors)
+{
+    /* What a guest (through the export) can get wrong is an error, not an
+     * assertion: flags a type does not take, oversized requests. */
+    char *buf = vd_test_buf(4096, 0);
+
+    open_combo(_i);
+    ck_assert_int_eq(vd_test_io(disk, VD_REQ_READ, VD_REQ_FUA, 0, 4096, buf),
+                     -EINVAL);
+    ck_assert_int_eq(vd_test_io(disk, VD_REQ_WRITE, VD_REQ_NO_HOLE, 0, 4096,
+                                buf), -EINVAL);
+    ck_assert_int_eq(vd_test_io(disk, VD_REQ_FLUSH, VD_REQ_FUA, 0, 0, NULL),
+                     -EINVAL);
+    ck_assert_int_eq(vd_test_io(disk, VD_REQ_READ, 0, 0,
+                                (uint64_t)vd_disk_max_request(disk) + 1, buf),
+                     -EINVAL);
+    /* Zero-length requests in range succeed; out of range they do not. */
+    ck_assert_int_eq(vd_test_io(disk, VD_REQ_WRITE_ZEROES, 0, 100, 0, NULL), 0);
+    ck_assert_int_eq(vd_test_io(disk, VD_REQ_DISCARD, 0, IMG_SIZE, 0, NULL), 0);
+    ck_assert_int_eq(vd_test_io(disk, VD_REQ_READ, 0, IMG_SIZE + 1, 0, buf),
+                     -EINVAL);
+    vd_test_buf_free(buf, 0);
+    close_combo();
+}
+END_TEST
+
+/* Make io_uring_setup fail with ENOSYS in this (forked) test process, as
+ * it does where io_uring is disabled or filtered out. */
+static void
+deny_io_uring(void)
+{
+    struct sock_filter code[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_io_uring_setup, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    struct sock_fprog prog = { .len = G_N_ELEMENTS(code), .filter = code };
+
+    ck_assert_int_eq(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
+    ck_assert_int_eq(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog), 0);
+}
+
+START_TEST(test_uring_fallback)
+{
+    static const struct {
+        VdCacheMode cache;
+        const char *engine;
+    } cases[] = {
+        { VD_CACHE_NONE, "libaio" },
+        { VD_CACHE_WRITEBACK, "threads" },
+    };
+
+    deny_io_uring();
+    env = vd_test_env_new(IMG_SIZE);
+    disk = vd_test_disk_open(env, cases[_i].cache, VD_IO_URING, NULL);
+    ck_assert_str_eq(vd_disk_engine_name(disk), cases[_i].engine);
+    ck_assert_ptr_nonnull(vd_disk_engine_note(disk));
+    ck_assert_msg(strstr(vd_disk_engine_note(disk), "io_uring unavailable") &&
+                  strstr(vd_disk_engine_note(disk), cases[_i].engine),
+                  "note: %s", vd_disk_engine_note(disk));
+    write_and_check(4096, 4096, 0, VD_REQ_FUA, 1);
+    close_combo();
+}
+END_TEST
+
+START_TEST(test_engine_note_empty)
+{
+    open_combo(_i);
+    ck_assert_ptr_null(vd_disk_engine_note(disk));
+    close_combo();
+}
+END_TEST
+
 static Suite *
 disk_io_suite(void)
 {
@@ -265,6 +344,9 @@ disk_io_suite(void)
     tcase_add_loop_test(tc, test_round_trips, 0, N_COMBOS);
     tcase_add_loop_test(tc, test_batch_round_trips, 0, N_COMBOS);
     tcase_add_loop_test(tc, test_out_of_range, 0, N_COMBOS);
+    tcase_add_loop_test(tc, test_guest_errors, 0, N_COMBOS);
+    tcase_add_loop_test(tc, test_uring_fallback, 0, 2);
+    tcase_add_loop_test(tc, test_engine_note_empty, 0, N_COMBOS);
     tcase_add_test(tc, test_read_only);
     tcase_add_test(tc, test_bad_config);
     suite_add_tcase(s, tc);

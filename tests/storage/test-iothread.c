@@ -105,7 +105,20 @@ typedef struct {
     int fd_a, fd_b;
     VdFdWatch *wa, *wb;
     unsigned calls_a, calls_b;
+    GMutex lock;
+    GCond cond;
+    bool called;
 } Watches;
+
+/* A handler ran: tell the test thread, which waits for it. */
+static void
+signal_called(Watches *ws)
+{
+    g_mutex_lock(&ws->lock);
+    ws->called = true;
+    g_cond_signal(&ws->cond);
+    g_mutex_unlock(&ws->lock);
+}
 
 static void
 on_a(VdFdWatch *w, int fd, uint32_t events, void *opaque)
@@ -122,6 +135,7 @@ on_a(VdFdWatch *w, int fd, uint32_t events, void *opaque)
     }
     vd_iothread_watch_remove(ws->wa);
     ws->wa = NULL;
+    signal_called(ws);
 }
 
 static void
@@ -138,6 +152,7 @@ on_b(VdFdWatch *w, int fd, uint32_t events, void *opaque)
     }
     vd_iothread_watch_remove(ws->wb);
     ws->wb = NULL;
+    signal_called(ws);
 }
 
 static VdIothread *cur;
@@ -167,12 +182,16 @@ START_TEST(test_watch_removed_in_batch)
     cur = new_thread();
     ws.fd_a = eventfd(0, EFD_NONBLOCK);
     ws.fd_b = eventfd(0, EFD_NONBLOCK);
+    g_mutex_init(&ws.lock);
+    g_cond_init(&ws.cond);
     vd_iothread_run_sync(cur, add_and_fire, &ws);
-    /* The wake-up of a posted step may come in the same batch as the two
-     * events, ahead of them: go round the loop until a handler has run
-     * (bounded; a loop that never runs one fails below). */
-    for (int i = 0; i < 1000 && ws.calls_a + ws.calls_b == 0; i++)
-        vd_iothread_run_sync(cur, nothing, NULL);
+    g_mutex_lock(&ws.lock);
+    while (!ws.called)
+        g_cond_wait(&ws.cond, &ws.lock);
+    g_mutex_unlock(&ws.lock);
+    /* Posted after the first handler ran, so it runs after the rest of
+     * that handler's batch: had the removed watch still been called,
+     * that would have happened by now. */
     vd_iothread_run_sync(cur, nothing, NULL);
     /* Exactly one handler ran; the other watch was removed first. */
     ck_assert_uint_eq(ws.calls_a + ws.calls_b, 1);

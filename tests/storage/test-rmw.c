@@ -208,6 +208,48 @@ START_TEST(test_misaligned_reads)
 }
 END_TEST
 
+START_TEST(test_zero_writes_fallback)
+{
+    /* A file system without fallocate's PUNCH_HOLE and ZERO_RANGE: zeroes
+     * are written, through RMW at the unaligned ends, in chunks. */
+    enum { SPAN = 4u << 20 };
+    VdTestSpy *spy = NULL;
+    VdDiskConfig cfg = { .engine_wrap = vd_test_spy_wrap,
+                         .engine_wrap_data = &spy };
+    unsigned char *buf = vd_test_buf(SPAN, 0);
+    unsigned char *want = g_malloc(SPAN);
+    VdTestSpyCounts c;
+
+    env = vd_test_env_new(SPAN);
+    disk = vd_test_disk_open(env, VD_CACHE_NONE, direct_ios[_i], &cfg);
+    vd_test_fill(want, SPAN, 0, 11);
+    ck_assert_int_eq(vd_test_io(disk, VD_REQ_WRITE, 0, 0, SPAN, want), 0);
+    vd_test_spy_fail(env->thread, spy, VD_REQ_WRITE_ZEROES, -EOPNOTSUPP, 100);
+    vd_test_spy_fail(env->thread, spy, VD_REQ_DISCARD, -EOPNOTSUPP, 100);
+
+    /* NO_HOLE: ZERO_RANGE refused once, then remembered. */
+    ck_assert_int_eq(vd_test_io(disk, VD_REQ_WRITE_ZEROES, VD_REQ_NO_HOLE,
+                                1000, 20000, NULL), 0);
+    memset(want + 1000, 0, 20000);
+    /* Hole allowed: PUNCH_HOLE refused once; over a megabyte, unaligned. */
+    ck_assert_int_eq(vd_test_io(disk, VD_REQ_WRITE_ZEROES, 0, 100001,
+                                (3u << 20) - 7, NULL), 0);
+    memset(want + 100001, 0, (3u << 20) - 7);
+    /* Discard now does nothing, successfully. */
+    ck_assert_int_eq(vd_test_io(disk, VD_REQ_DISCARD, 0, 0, 65536, NULL), 0);
+
+    vd_test_spy_counts(env->thread, spy, &c);
+    ck_assert_uint_eq(c.zero_ranges, 1);
+    ck_assert_uint_eq(c.punches, 1);
+    ck_assert_uint_ge(c.plain_writes, 5);
+    ck_assert_int_eq(vd_test_io(disk, VD_REQ_READ, 0, 0, SPAN, buf), 0);
+    ck_assert(memcmp(buf, want, SPAN) == 0);
+    g_free(want);
+    vd_test_buf_free(buf, 0);
+    close_direct();
+}
+END_TEST
+
 static Suite *
 rmw_suite(void)
 {
@@ -221,6 +263,7 @@ rmw_suite(void)
     tcase_add_loop_test(tc, test_rmw_against_aligned, 0, n);
     tcase_add_loop_test(tc, test_rmw_against_zeroes, 0, n);
     tcase_add_loop_test(tc, test_misaligned_reads, 0, n);
+    tcase_add_loop_test(tc, test_zero_writes_fallback, 0, n);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -4,15 +4,18 @@
 check_PROGRAMS += tests/storage/export/test-nbd-proto \
 	tests/storage/export/test-nbd-policy \
 	tests/storage/export/test-nbd-handshake \
+	tests/storage/export/test-nbd-limits \
 	tests/storage/export/nbd-test-server
 TESTS += tests/storage/export/test-nbd-proto \
 	tests/storage/export/test-nbd-policy \
 	tests/storage/export/test-nbd-handshake \
+	tests/storage/export/test-nbd-limits \
 	tests/storage/export/test-nbd-libnbd.sh \
 	tests/storage/export/test-nbd-qemu-io.sh \
 	tests/storage/export/test-nbd-nbdinfo.sh \
 	tests/storage/export/test-nbd-fio.sh \
-	tests/storage/export/test-nbd-bad-input.sh
+	tests/storage/export/test-nbd-bad-input.sh \
+	tests/storage/export/test-nbd-shutdown.sh
 EXTRA_DIST += \
 	tests/storage/export/lib.sh \
 	tests/storage/export/test-nbd-bad-input.py \
@@ -20,7 +23,9 @@ EXTRA_DIST += \
 	tests/storage/export/test-nbd-qemu-io.sh \
 	tests/storage/export/test-nbd-nbdinfo.sh \
 	tests/storage/export/test-nbd-fio.sh \
-	tests/storage/export/test-nbd-bad-input.sh
+	tests/storage/export/test-nbd-bad-input.sh \
+	tests/storage/export/test-nbd-shutdown.py \
+	tests/storage/export/test-nbd-shutdown.sh
 
 tests_storage_export_test_nbd_proto_SOURCES = tests/storage/export/test-nbd-proto.c
 tests_storage_export_test_nbd_proto_CFLAGS = $(TEST_CFLAGS)
@@ -34,6 +39,13 @@ tests_storage_export_test_nbd_handshake_SOURCES = \
 	tests/storage/export/test-nbd-handshake.c
 tests_storage_export_test_nbd_handshake_CFLAGS = $(TEST_CFLAGS)
 tests_storage_export_test_nbd_handshake_LDADD = libvdexport.a $(GLIB_LIBS) $(TEST_LIBS)
+
+# White-box: reads the connection's counters (nbd-conn.h) in the I/O thread.
+tests_storage_export_test_nbd_limits_SOURCES = tests/storage/export/test-nbd-limits.c \
+	tests/tmpdir.c tests/tmpdir.h
+tests_storage_export_test_nbd_limits_CFLAGS = $(TEST_CFLAGS)
+tests_storage_export_test_nbd_limits_LDADD = libvdexport.a $(VD_STORAGE_LIBS) \
+	$(VD_COMMON_LIBS) $(TEST_LIBS)
 
 tests_storage_export_nbd_test_server_SOURCES = tests/storage/export/nbd-test-server.c
 # The disk names cache modes through the conf module.

@@ -6,13 +6,20 @@
  *
  *   nbd-test-server --image FILE --socket PATH [--name NAME]
  *       [--description TEXT] [--cache MODE] [--discard ignore|unmap]
- *       [--read-only]
+ *       [--read-only] [--format raw|qed] [--io native|threads|io_uring]
+ *       [--tcp-port-file FILE]
+ *
+ * --tcp-port-file also listens on 127.0.0.1 at a free port, through a
+ * socket handed to the export, and writes the port to FILE once it
+ * listens (the unix socket appears after it).
  */
 #include "config.h"
 
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 #include <glib-unix.h>
 
 #include "storage/disk.h"
@@ -45,6 +52,24 @@ on_signal(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
+/* A listening TCP socket on 127.0.0.1, port chosen by the kernel. */
+static int
+tcp_listener(int *port)
+{
+    struct sockaddr_in sa = { .sin_family = AF_INET,
+                              .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t len = sizeof(sa);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+        listen(fd, 16) < 0 || getsockname(fd, (struct sockaddr *)&sa, &len) < 0) {
+        perror("tcp listener");
+        exit(1);
+    }
+    *port = ntohs(sa.sin_port);
+    return fd;
+}
+
 static void
 on_stopped(VdNbdExport *e, void *data)
 {
@@ -55,7 +80,8 @@ int
 main(int argc, char **argv)
 {
     g_autofree char *image = NULL, *sock = NULL, *name = NULL, *desc = NULL;
-    g_autofree char *cache = NULL, *discard = NULL;
+    g_autofree char *cache = NULL, *discard = NULL, *format = NULL, *io = NULL;
+    g_autofree char *port_file = NULL;
     gboolean read_only = FALSE;
     GOptionEntry entries[] = {
         { "image", 0, 0, G_OPTION_ARG_FILENAME, &image, "image file", "FILE" },
@@ -65,6 +91,10 @@ main(int argc, char **argv)
         { "cache", 0, 0, G_OPTION_ARG_STRING, &cache, "cache mode (none)", "MODE" },
         { "discard", 0, 0, G_OPTION_ARG_STRING, &discard, "ignore or unmap", "MODE" },
         { "read-only", 0, 0, G_OPTION_ARG_NONE, &read_only, "read-only disk", NULL },
+        { "tcp-port-file", 0, 0, G_OPTION_ARG_FILENAME, &port_file,
+          "also listen on TCP; write the port here", "FILE" },
+        { "format", 0, 0, G_OPTION_ARG_STRING, &format, "raw (default) or qed", "FORMAT" },
+        { "io", 0, 0, G_OPTION_ARG_STRING, &io, "native, threads or io_uring", "MODE" },
         { NULL },
     };
     g_autoptr(GOptionContext) ctx = g_option_context_new("- serve an image over NBD");
@@ -89,6 +119,12 @@ main(int argc, char **argv)
     cfg.cache = cache_mode;
     cfg.discard = g_strcmp0(discard, "ignore") == 0 ? VD_DISCARD_IGNORE : VD_DISCARD_UNMAP;
     cfg.read_only = read_only;
+    cfg.format = format;
+    cfg.io = io ? vd_io_mode_from_string(io) : VD_IO_DEFAULT;
+    if ((int)cfg.io < 0) {
+        fprintf(stderr, "unknown io mode '%s'\n", io);
+        return 2;
+    }
 
     loop = g_main_loop_new(NULL, FALSE);
     t = vd_iothread_new("nbd-test", NULL, &err);
@@ -97,6 +133,17 @@ main(int argc, char **argv)
         return 1;
     }
     e = vd_nbd_export_new(disk, &(VdNbdExportConfig){ name ? name : "", desc });
+    if (port_file) {
+        int port;
+        int fd = tcp_listener(&port);
+        g_autofree char *text = g_strdup_printf("%d\n", port);
+
+        if (!vd_nbd_export_listen_fd(e, fd, &err) ||
+            !g_file_set_contents(port_file, text, -1, &err)) {
+            fprintf(stderr, "%s\n", err->message);
+            return 1;
+        }
+    }
     if (!vd_nbd_export_listen_unix(e, sock, &err)) {
         fprintf(stderr, "%s\n", err->message);
         return 1;

@@ -187,6 +187,24 @@ def malformed_go_then_go():
     still_serves(s)
 
 
+def pipelined_options_all_answered():
+    # Options sent without waiting for replies (a client MUST NOT, but may):
+    # the server stops reading while its replies are unread, and answers
+    # every one once they are.
+    import threading
+    s = connect()
+    greet(s)
+    n = 20000
+    t = threading.Thread(target=s.sendall, args=(struct.pack(">QII", IHAVEOPT, 3, 0) * n,))
+    t.start()
+    for _ in range(n):
+        assert read_option_reply(s)[1] == 2     # NBD_REP_SERVER
+        assert read_option_reply(s)[1] == REP_ACK
+    t.join()
+    go(s)
+    still_serves(s)
+
+
 def huge_option_length_closes():
     s = connect()
     greet(s)
@@ -381,7 +399,7 @@ def connection_limit():
 
 for c in (unknown_client_flags_close, no_zeroes_without_fixed_newstyle_is_fine,
           bad_option_magic_closes, unknown_options_then_go, malformed_go_then_go,
-          huge_option_length_closes, truncated_handshake, truncated_option,
+          pipelined_options_all_answered, huge_option_length_closes, truncated_handshake, truncated_option,
           unknown_command_einval, unknown_flags_einval, flush_with_range_einval,
           cookie_echoed_exactly, zero_length_requests, structured_read_error_chunk,
           oversized_write_payload_dropped, write_past_end_payload_dropped,

@@ -11,7 +11,7 @@ for cache in none writeback; do
     # Engine options must come after --ioengine=nbd; bounded by size.
     fio --name=verify --ioengine=nbd --uri="$(nbd_uri "$cache" disk0)" \
         --rw=randwrite --bs=4k --iodepth=16 --size=16m --fsync=32 \
-        --verify=crc32c --do_verify=1 --verify_fatal=1 \
+        --verify=crc32c --do_verify=1 --verify_fatal=1 --verify_state_save=0 \
         --output="$NBD_TMP/fio-$cache.out" ||
         nbd_fail "fio on $cache: $(cat "$NBD_TMP/fio-$cache.out")"
     fio --name=mixed --ioengine=nbd --uri="$(nbd_uri "$cache" disk0)" \

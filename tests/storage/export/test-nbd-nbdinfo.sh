@@ -59,3 +59,12 @@ expect "$NBD_TMP/nodiscard.info" can_zero true
 nbdinfo --list "$(nbd_uri nodiscard)" >"$NBD_TMP/list" 2>&1 || nbd_fail "nbdinfo --list"
 grep -q 'export="disk0"' "$NBD_TMP/list" || nbd_fail "no disk0 in: $(cat "$NBD_TMP/list")"
 nbd_stop nodiscard
+
+# A listening socket handed to the export: TCP on the loopback.
+nbd_start tcp --name disk0 --tcp-port-file "$NBD_TMP/port"
+port=$(cat "$NBD_TMP/port")
+nbdinfo "nbd://127.0.0.1:$port/disk0" >"$NBD_TMP/tcp.info" 2>&1 ||
+    nbd_fail "nbdinfo over TCP: $(cat "$NBD_TMP/tcp.info")"
+expect "$NBD_TMP/tcp.info" export-size 67108864
+expect "$NBD_TMP/tcp.info" can_multi_conn true
+nbd_stop tcp
