@@ -68,11 +68,16 @@ crash_states() { sed -n 's/^explored \([0-9]*\) crash states.*/\1/p' "$1"; }
 crash_rate() { sed -n 's/.* \([0-9]*\) states\/s.*/\1/p' "$1"; }
 crash_violations() { sed -n 's/.*; \([0-9]*\) violations$/\1/p' "$1"; }
 
-# Keep a failing run's log and record where make check leaves its logs,
-# and say how to explore them again.
+# Keep a failing run's log, record (and a format's empty image) where make
+# check leaves its logs, and say how to explore them again.
 crash_keep() {
     _keep="$top_builddir/crash-failed.$$"
     cp -r "$VD_TMP/rec" "$_keep"
-    echo "kept the write log and the guest's record in $_keep;" \
-         "rerun: $CRASH_EXPLORE --log $_keep/crash-vda.log --record $_keep/$1" >&2
+    _fmt=
+    if [ "$CRASH_FORMAT" != raw ]; then
+        cp "$VD_TMP/disk.init" "$_keep/"
+        _fmt="--format $CRASH_FORMAT --init $_keep/disk.init "
+    fi
+    echo "kept the write log and the guest's record in $_keep; rerun:" \
+         "$CRASH_EXPLORE $_fmt--log $_keep/crash-vda.log --record $_keep/$1" >&2
 }
