@@ -7,11 +7,12 @@
 # in writethrough and directsync), and no sector may hold bytes no write
 # put there.
 #
-# Images are raw and QED in turn (CRASH_FORMAT=F: F only). The kill
+# Images are raw, QED and QED over a backing file in turn (CRASH_FORMAT=F:
+# F only). The kill
 # instants are random, the checks are not: whenever the kill lands, the
 # same things must hold. CRASH_KILLS sets the count (default 50),
 # CRASH_SEED the seed.
-formats=${CRASH_FORMAT:-raw qed}
+formats=${CRASH_FORMAT:-raw qed qed-backing}
 . "$top_srcdir/tests/crash/lib.sh"
 vd_test_init
 CRASH_SIZE=16M
