@@ -6,9 +6,10 @@
 # against what the guest was told. No violation may be found, and a CI
 # run covers at least 10,000 states.
 #
-# CRASH_FORMAT=F explores format F alone (raw, qed, qed-backing). CRASH_LONG=1 (make crash-long)
-# runs a longer workload and explores more states per prefix, without a
-# cap.
+# CRASH_FORMAT=F explores format F alone (raw, qed, qed-backing).
+# CRASH_LONG=1 (make crash-long) runs a longer workload and explores more
+# states per prefix: without a cap on raw images, with higher ones on the
+# others.
 formats=${CRASH_FORMAT:-raw qed qed-backing}
 CRASH_FORMAT_ONE=${CRASH_FORMAT:-}
 . "$top_srcdir/tests/crash/lib.sh"
@@ -28,12 +29,14 @@ for CRASH_FORMAT in $formats; do
     # A format with metadata has every written block read in most
     # states (explore.h): fewer of them fit in CI's time, spread over
     # more of the log.
-    case $CRASH_FORMAT in
+    case $CRASH_FORMAT${CRASH_LONG:+-long} in
     raw) max=5000 per_prefix=$states ;;
+    raw-long) max=0 per_prefix=$states ;;
     qed) max=600 per_prefix=2 ;;
+    qed-long) max=20000 per_prefix=4 ;;
+    *-long) max=5000 per_prefix=4 ;;
     *) max=300 per_prefix=2 ;;      # reads fall through to the backing
     esac
-    [ -n "${CRASH_LONG:-}" ] && max=0 per_prefix=$states
     # Each cache mode with one io mode, so that every engine is recorded.
     for mode in none:native writeback:threads writethrough:io_uring \
                 directsync:threads unsafe:; do
