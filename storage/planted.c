@@ -14,6 +14,7 @@ static const struct {
 } bugs[] = {
     { "fua-early", VD_BUG_FUA_EARLY },
     { "drop-flush", VD_BUG_DROP_FLUSH },
+    { "qed-l2-early", VD_BUG_QED_L2_EARLY },
 };
 
 gboolean

@@ -20,6 +20,9 @@ typedef enum {
     VD_BUG_FUA_EARLY = 1u << 0,
     /* The file layer answers a flush without an fdatasync. */
     VD_BUG_DROP_FLUSH = 1u << 1,
+    /* QED writes L2 tables back without the flush before them (of the
+     * log that names them, and of clusters filled from the backing). */
+    VD_BUG_QED_L2_EARLY = 1u << 2,
 } VdPlantedBug;
 
 #ifdef VD_PLANTED_BUGS
@@ -31,7 +34,8 @@ vd_planted(VdPlantedBug bug)
     return G_UNLIKELY(vd_planted_bugs & bug);
 }
 
-/* Turn on the comma-separated bugs of @list ("fua-early,drop-flush"). */
+/* Turn on the comma-separated bugs of @list ("fua-early,drop-flush",
+ * "qed-l2-early"). */
 gboolean vd_planted_enable(const char *list, GError **err);
 #else
 #define vd_planted(bug) false

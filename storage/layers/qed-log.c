@@ -283,6 +283,9 @@ check_unique(Recover *r)
 {
     uint64_t *v = (uint64_t *)(void *)r->mapped->data;
 
+    /* An empty GArray may have no data: qsort must not get NULL. */
+    if (r->mapped->len < 2)
+        return;
     qsort(v, r->mapped->len, sizeof(*v), u64_cmp);
     for (guint k = 1; k < r->mapped->len; k++) {
         if (v[k] == v[k - 1]) {

@@ -27,6 +27,7 @@
 
 #include "storage/layers/qed-image-priv.h"
 #include "storage/layers/qed-priv.h"
+#include "storage/planted.h"
 
 static void round_start(QedState *s);
 
@@ -152,7 +153,7 @@ step_presync(QedState *s)
 {
     VdRequest *c;
 
-    if (!s->wb_presync) {
+    if (!s->wb_presync || vd_planted(VD_BUG_QED_L2_EARLY)) {
         step_writes(s);
         return;
     }

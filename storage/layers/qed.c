@@ -71,6 +71,23 @@ vd_qed_child_done(VdRequest *c, int ret)
     vd_qed_req_settle(s, req, ret);
 }
 
+/*
+ * Whether some mapping may not be durable yet: changed in memory, being
+ * written back, or written back with no flush since. Over the whole
+ * image, not the request's table: a durable write then waits for one
+ * round more than it must, never for one less.
+ */
+static bool
+mappings_in_doubt(const QedState *s)
+{
+    if (s->n_dirty_blocks > 0 || s->wb_running)
+        return true;
+    for (unsigned i = 0; i < VD_QED_LOG_BITMAP; i++)
+        if (s->unsynced[i])
+            return true;
+    return false;
+}
+
 void
 vd_qed_req_settle(QedState *s, VdRequest *req, int ret)
 {
@@ -82,8 +99,13 @@ vd_qed_req_settle(QedState *s, VdRequest *req, int ret)
     if (--q->pending > 0)
         return;
     /* A write that changed mappings is durable only once they are: it
-     * completes after a write back round that ends with a flush. */
-    if (q->ret == 0 && ((q->durable && q->changed_mapping) || q->wb_carrier)) {
+     * completes after a write back round that ends with a flush. So is a
+     * durable write into a cluster that an earlier write allocated, as
+     * long as that mapping may not be durable yet: otherwise a crash
+     * loses the cluster, and the FUA write with it. */
+    if (q->ret == 0 &&
+        ((q->durable && (q->changed_mapping || mappings_in_doubt(s))) ||
+         q->wb_carrier)) {
         vd_qed_flush(s, req);
         return;
     }

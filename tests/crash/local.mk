@@ -3,6 +3,7 @@
 CRASH_UNIT_TESTS = \
 	tests/crash/test-block \
 	tests/crash/test-oracle \
+	tests/crash/test-overlay \
 	tests/crash/test-explore
 check_PROGRAMS += $(CRASH_UNIT_TESTS)
 TESTS += $(CRASH_UNIT_TESTS)
@@ -17,6 +18,11 @@ tests_crash_test_oracle_SOURCES = tests/crash/test-oracle.c \
 	tests/tmpdir.c tests/tmpdir.h
 tests_crash_test_oracle_CFLAGS = $(TEST_CFLAGS)
 tests_crash_test_oracle_LDADD = $(CRASH_TEST_LIBS)
+
+# A disk on an overlay: the storage tests' helpers (I/O thread, I/O).
+tests_crash_test_overlay_SOURCES = tests/crash/test-overlay.c
+tests_crash_test_overlay_CFLAGS = $(TEST_CFLAGS)
+tests_crash_test_overlay_LDADD = libvdstoragetest.a $(CRASH_TEST_LIBS)
 
 tests_crash_test_explore_SOURCES = tests/crash/test-explore.c \
 	tests/tmpdir.c tests/tmpdir.h
@@ -35,11 +41,13 @@ EXTRA_DIST += tests/crash/lib.sh tests/crash/domain-crash.xml.in \
 	tests/crash/fault-guest.py \
 	$(CRASH_SCRIPT_TESTS)
 
-# The long run: more operations, more states per prefix, no cap.
+# The long run: a longer workload and more states per prefix, without a
+# cap, then 500 kills (CRASH_SEED and CRASH_KILLS are passed through).
 crash-long: all
-	CRASH_LONG=1 top_srcdir='$(abs_top_srcdir)' \
-	top_builddir='$(abs_top_builddir)' VDISKD='$(abs_top_builddir)/vdiskd' \
-	sh $(srcdir)/tests/crash/test-crash-explore.sh
+	$(AM_TESTS_ENVIRONMENT) CRASH_LONG=1 \
+	  sh $(srcdir)/tests/crash/test-crash-explore.sh
+	$(AM_TESTS_ENVIRONMENT) CRASH_KILLS=$${CRASH_KILLS:-500} \
+	  sh $(srcdir)/tests/crash/test-crash-kill.sh
 .PHONY: crash-long
 
 # The storage code and vdiskd with the planted bugs of storage/planted.h

@@ -7,9 +7,12 @@
 # in writethrough and directsync), and no sector may hold bytes no write
 # put there.
 #
-# The kill instants are random, the checks are not: whenever the kill
-# lands, the same things must hold. CRASH_KILLS sets the count (default
-# 50), CRASH_SEED the seed.
+# Images are raw, QED and QED over a backing file in turn (CRASH_FORMAT=F:
+# F only). The kill
+# instants are random, the checks are not: whenever the kill lands, the
+# same things must hold. CRASH_KILLS sets the count (default 50),
+# CRASH_SEED the seed.
+formats=${CRASH_FORMAT:-raw qed qed-backing}
 . "$top_srcdir/tests/crash/lib.sh"
 vd_test_init
 CRASH_SIZE=16M
@@ -29,6 +32,9 @@ checked=0
 while [ "$k" -lt "$kills" ]; do
     k=$((k + 1))
     cache=$(echo "$modes" | cut -d' ' -f$(( k % 5 + 1 )))
+    # shellcheck disable=SC2086
+    set -- $formats
+    CRASH_FORMAT=$(echo "$formats" | cut -d' ' -f$(( k / 5 % $# + 1 )))
     crash_define "$cache"
     crash_start
     rm -f "$VD_TMP/guest.out"
@@ -45,10 +51,11 @@ while [ "$k" -lt "$kills" ]; do
     sleep "$(printf '0.%03d' "$(pick "$k" 200)")"
     vd_stop KILL || true
     wait "$gpid" || vd_fail "guest after the kill: $(cat "$VD_TMP/guest.out")"
-    "$CRASH_EXPLORE" --image "$VD_TMP/disk.img" --record "$VD_TMP/guest.rec" \
+    # shellcheck disable=SC2046
+    "$CRASH_EXPLORE" $(crash_explore_args) --image "$VD_TMP/disk.img" --record "$VD_TMP/guest.rec" \
         --cache "$cache" >"$VD_TMP/check.out" 2>&1 ||
         { cp "$VD_TMP/disk.img" "$VD_TMP/guest.rec" "$top_builddir/" 2>/dev/null
-          vd_fail "kill $k ($cache): $(cat "$VD_TMP/check.out")"; }
+          vd_fail "kill $k ($CRASH_FORMAT, $cache): $(cat "$VD_TMP/check.out")"; }
     writes=$(awk '$1 == "W" && $7 != 0 && $9 == 0' "$VD_TMP/guest.rec" | wc -l)
     checked=$((checked + writes))
     vd_start

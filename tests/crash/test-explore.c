@@ -386,6 +386,86 @@ START_TEST(test_image_after_a_crash)
 }
 END_TEST
 
+/* The image before the run: its blocks are due from the start. */
+static char *
+write_init(Scenario *sc, uint64_t block, uint64_t gen, bool junk)
+{
+    char *path = g_build_filename(sc->dir, "init.img", NULL);
+    uint8_t *bytes = g_malloc0(BLOCKS * VD_CRASH_BLOCK);
+
+    vd_crash_block_fill(bytes + block * VD_CRASH_BLOCK, block * VD_CRASH_BLOCK,
+                        gen);
+    if (junk)
+        bytes[(block + 1) * VD_CRASH_BLOCK] = 1;
+    ck_assert(g_file_set_contents(path, (char *)bytes, BLOCKS * VD_CRASH_BLOCK,
+                                  NULL));
+    g_free(bytes);
+    return path;
+}
+
+START_TEST(test_initial_content_is_due)
+{
+    Scenario *sc = scenario_new();
+    g_autofree char *init = write_init(sc, 4, 1, false);
+    VdLogEntry punch = {
+        .sector = 4 * SPB, .nr_sectors = SPB,
+        .flags = VD_LOGWRITES_DISCARD | VD_LOGWRITES_FUA,
+        .t_submit = 30, .t_logged = 40,
+    };
+    VdExploreOptions o;
+    VdExploreStats st;
+
+    /* The guest writes block 6 (gen 2); the storage zeroes block 4,
+     * which the guest never touched: its old data is lost. */
+    guest_write(sc, 6, 2, true, 10, 25);
+    log_write(sc, 6, 2, VD_LOGWRITES_FUA, 12, 20, NULL);
+    ck_assert_int_eq(vd_logwriter_append(sc->w, &punch), 0);
+    vd_explore_options_init(&o);
+    o.cache = VD_CACHE_NONE;
+    o.init = init;
+    st = run_opts(sc, &o);
+    ck_assert_uint_gt(st.violations, 0);
+    ck_assert_ptr_nonnull(strstr(sc->report, "offset 16384 sector 0 holds "
+                                 "generation 0 but generation 1"));
+    ck_assert_ptr_null(strstr(sc->report, "offset 24576"));
+    scenario_free(sc);
+}
+END_TEST
+
+START_TEST(test_initial_content_checked)
+{
+    Scenario *sc = scenario_new();
+    g_autofree char *junk = write_init(sc, 2, 1, true);
+    g_autoptr(GError) err = NULL;
+    VdExploreOptions o;
+    VdExploreStats st;
+
+    guest_write(sc, 6, 5, false, 10, 25);
+    ck_assert_int_eq(vd_logwriter_close(sc->w), 0);
+    sc->w = NULL;
+    ck_assert(vd_guest_record_save(sc->rec, sc->record, NULL));
+    vd_explore_options_init(&o);
+    o.log = sc->log;
+    o.record = sc->record;
+    o.cache = VD_CACHE_NONE;
+    o.init = junk;
+    /* Junk before the run: refused, not explored. */
+    ck_assert(!vd_explore_run(&o, &st, &err));
+    ck_assert_msg(strstr(err->message, "neither zeroes nor one workload "
+                         "block"), "%s", err->message);
+    g_clear_error(&err);
+    /* A generation the guest also wrote: they could not be told apart. */
+    {
+        g_autofree char *same = write_init(sc, 2, 5, false);
+        o.init = same;
+        ck_assert(!vd_explore_run(&o, &st, &err));
+        ck_assert_ptr_nonnull(strstr(err->message, "not below the guest's "
+                                     "first"));
+    }
+    scenario_free(sc);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -403,6 +483,8 @@ main(void)
     tcase_add_test(tc, test_one_state_reproduced);
     tcase_add_test(tc, test_torn_states);
     tcase_add_test(tc, test_image_after_a_crash);
+    tcase_add_test(tc, test_initial_content_is_due);
+    tcase_add_test(tc, test_initial_content_checked);
     suite_add_tcase(s, tc);
     return vd_test_run(s);
 }

@@ -4,7 +4,8 @@
  * guest recorded, so everything the contract promised by then is due.
  * The image is opened like any state (check.h), on a copy in memory so
  * that a format's recovery leaves the evidence alone, and every block of
- * the guest's disk is read and judged (verify.h).
+ * the guest's disk is read and judged (verify.h). With o->init, what the
+ * disk held before the run (a backing file's blocks) is due too.
  */
 #include "config.h"
 
@@ -13,6 +14,7 @@
 #include "tools/crash/block.h"
 #include "tools/crash/check.h"
 #include "tools/crash/explore.h"
+#include "tools/crash/initial.h"
 #include "tools/crash/oracle.h"
 #include "tools/crash/verify.h"
 
@@ -22,6 +24,28 @@ report(const VdExploreOptions *o, VdExploreStats *st, const char *what)
     st->violations++;
     if (st->violations <= o->max_reports)
         fprintf(o->out, "VIOLATION in the image after the crash: %s\n", what);
+}
+
+/* What the disk held before the run: o->init's blocks (none: zeroes). */
+static gboolean
+load_initial(const VdExploreOptions *o, VdOracle *oracle, GError **err)
+{
+    g_autoptr(VdCrashImage) im = NULL;
+    g_autoptr(VdCrashChecker) checker = NULL;
+    VdCrashOverlay *ov;
+    gboolean ok;
+
+    if (!o->init)
+        return TRUE;
+    im = vd_crash_image_new(o->init, 0, VD_CRASH_SECTOR, err);
+    if (!im)
+        return FALSE;
+    ov = vd_crash_overlay_new(im);
+    checker = vd_crash_checker_new(o->format, im, ov, err);
+    ok = checker && vd_crash_initial_load(checker, oracle, err);
+    vd_crash_checker_free(g_steal_pointer(&checker));
+    vd_crash_overlay_free(ov);
+    return ok;
 }
 
 static void
@@ -59,6 +83,7 @@ vd_explore_image(const VdExploreOptions *o, const char *image,
     memset(st, 0, sizeof(*st));
     if (!(rec = vd_guest_record_load(o->record, err)) ||
         !(oracle = vd_oracle_new(rec, o->cache, err)) ||
+        !load_initial(o, oracle, err) ||
         !(im = vd_crash_image_new(image, 0, VD_CRASH_SECTOR, err)))
         return FALSE;
     ov = vd_crash_overlay_new(im);

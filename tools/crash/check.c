@@ -76,17 +76,24 @@ static void
 read_step(void *data)
 {
     Reads *r = data;
+    /* Requests may complete inside vd_disk_submit (a format answers
+     * some at once): after the last one completes the waiter returns and
+     * @r is gone, so nothing of it is read after the last submit. */
+    VdDisk *disk = r->disk;
+    const uint64_t *blocks = r->blocks;
+    uint8_t *out = r->out;
+    size_t n = r->n;
 
-    for (size_t i = 0; i < r->n; i++) {
-        VdRequest *req = vd_disk_request_get(r->disk);
+    for (size_t i = 0; i < n; i++) {
+        VdRequest *req = vd_disk_request_get(disk);
 
         req->type = VD_REQ_READ;
-        req->offset = r->blocks[i] * VD_CRASH_BLOCK;
+        req->offset = blocks[i] * VD_CRASH_BLOCK;
         req->len = VD_CRASH_BLOCK;
-        req->buf = r->out + i * VD_CRASH_BLOCK;
+        req->buf = out + i * VD_CRASH_BLOCK;
         req->done = read_done;
         req->opaque = r;
-        vd_disk_submit(r->disk, req);
+        vd_disk_submit(disk, req);
     }
 }
 

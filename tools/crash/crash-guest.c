@@ -37,6 +37,7 @@ static int opt_qd = 8;
 static int opt_hot = 256;
 static int opt_fua = 10;
 static int opt_flush = 10;
+static gint64 opt_first_gen = 1;
 
 static const GOptionEntry options[] = {
     { "socket", 0, 0, G_OPTION_ARG_FILENAME, &opt_socket,
@@ -57,6 +58,9 @@ static const GOptionEntry options[] = {
       "Percent of writes with FUA (default 10)", "P" },
     { "flush", 0, 0, G_OPTION_ARG_INT, &opt_flush,
       "Percent of requests that are flushes (default 10)", "P" },
+    { "first-gen", 0, 0, G_OPTION_ARG_INT64, &opt_first_gen,
+      "The first generation written, above a backing file's (default 1)",
+      "G" },
     { NULL },
 };
 
@@ -271,7 +275,8 @@ main(int argc, char **argv)
     g_option_context_set_summary(ctx, "The crash tests' NBD guest.");
     g_option_context_add_main_entries(ctx, options, NULL);
     if (!g_option_context_parse(ctx, &argc, &argv, &err) || !opt_socket ||
-        !opt_record || opt_ops < 0 || opt_qd < 1 || opt_hot < 1) {
+        !opt_record || opt_ops < 0 || opt_qd < 1 || opt_hot < 1 ||
+        opt_first_gen < 1) {
         g_printerr("vdisk-crash-guest: %s\n",
                    err ? err->message : "bad arguments; see --help");
         return EXIT_FAILURE;
@@ -279,6 +284,7 @@ main(int argc, char **argv)
     g.rec = vd_guest_record_new();
     g.rec->seed = (uint64_t)opt_seed;
     g.rng = g_rand_new_with_seed((guint32)opt_seed);
+    g.gen = (uint64_t)opt_first_gen - 1;
     if (!connect_guest(&g)) {
         status = EXIT_FAILURE;
     } else {

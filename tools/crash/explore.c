@@ -8,6 +8,7 @@
 #include "tools/crash/block.h"
 #include "tools/crash/check.h"
 #include "tools/crash/explore.h"
+#include "tools/crash/initial.h"
 #include "tools/crash/oracle.h"
 #include "tools/crash/states.h"
 #include "tools/crash/verify.h"
@@ -33,7 +34,7 @@ typedef struct {
     /* Blocks to read in the next prefix state, and in a state. */
     GArray *pending;        /* uint64_t */
     uint8_t *pending_mark;  /* per block */
-    bool pending_all;       /* metadata changed: read every block */
+    bool pending_all;       /* metadata changed: see metadata_blocks */
     GArray *blocks;         /* uint64_t: this state's reads */
     uint32_t *stamp;        /* per block: dedupe within a state */
     uint32_t stamp_now;
@@ -100,7 +101,7 @@ load(Explorer *x, GError **err)
         return FALSE;
     x->ov = vd_crash_overlay_new(x->im);
     x->checker = vd_crash_checker_new(o->format, x->im, x->ov, err);
-    if (!x->checker)
+    if (!x->checker || !vd_crash_initial_load(x->checker, x->oracle, err))
         return FALSE;
     n = vd_logreader_n_entries(x->log);
     for (uint64_t i = 0; i < n; i++) {
@@ -189,6 +190,30 @@ add_every_block(Explorer *x)
         add_block(x, b);
 }
 
+/* Blocks read, beyond the written ones, when metadata is in play. */
+#define METADATA_SAMPLE 64
+
+/*
+ * Metadata changed: any block's mapping may have. Every block the guest
+ * wrote is read, and a sample of the others (drawn from the state's own
+ * seed), whose mappings should be untouched: a stray one lands on
+ * something the format's check may not see as wrong.
+ */
+static void
+add_metadata_blocks(Explorer *x, uint64_t k, uint64_t i)
+{
+    size_t nw;
+    const uint64_t *w = vd_oracle_written_blocks(x->oracle, &nw);
+    uint64_t r = x->o->seed ^ (k * 0x9e3779b97f4a7c15ULL) ^ (i << 32);
+
+    for (size_t j = 0; j < nw; j++)
+        add_block(x, w[j]);
+    for (unsigned j = 0; j < METADATA_SAMPLE && x->n_blocks > 0; j++) {
+        r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+        add_block(x, (r >> 17) % x->n_blocks);
+    }
+}
+
 /* ---- one state ---- */
 
 static void
@@ -261,8 +286,10 @@ prefix_state(Explorer *x, uint64_t k, bool last)
     vd_crash_overlay_clear(x->ov);
     g_array_set_size(x->blocks, 0);
     x->stamp_now++;
-    if (last || x->pending_all)
+    if (last)
         add_every_block(x);
+    else if (x->pending_all)
+        add_metadata_blocks(x, k, 0);
     for (guint j = 0; j < x->pending->len; j++)
         add_block(x, g_array_index(x->pending, uint64_t, j));
     check_state(x, k, 0);
@@ -296,12 +323,8 @@ doubt_state(Explorer *x, uint64_t k, uint64_t i)
         else
             all = true;
     }
-    if (all) {
-        size_t nw;
-        const uint64_t *w = vd_oracle_written_blocks(x->oracle, &nw);
-        for (size_t j = 0; j < nw; j++)
-            add_block(x, w[j]);
-    }
+    if (all)
+        add_metadata_blocks(x, k, i);
     check_state(x, k, i);
 }
 

@@ -25,7 +25,7 @@
  * checked are read (the prefix's new data and new requirements, the
  * state's own sectors); all of them at the last prefix. A format that
  * writes metadata has every written block read whenever metadata is in
- * play, since a mapping can move any block.
+ * play, since a mapping can move any block, and a sample of the others.
  *
  * One thread (plus the checker's I/O thread).
  */
@@ -43,7 +43,8 @@ typedef struct {
     const char *log;             /* the write log (with its .times) */
     const char *record;          /* the guest's record */
     const char *format;          /* "raw" (default) */
-    const char *init;            /* the image before the run; NULL: zeroes */
+    const char *init;            /* the image before the run (its backing
+                                  * file too); NULL: zeroes */
     VdCacheMode cache;           /* the disk's while the log was recorded */
     uint64_t seed;
     unsigned states_per_prefix;  /* beyond the prefix's own (default 16) */
@@ -75,7 +76,8 @@ gboolean vd_explore_run(const VdExploreOptions *o, VdExploreStats *st,
 /*
  * Check the image @image after a real crash (vdiskd killed) against
  * o->record: every block, with everything the contract had promised by
- * the guest's last answer due (aftermath.c). o->log is not used.
+ * the guest's last answer due, and o->init's blocks (when given) from the
+ * start (aftermath.c). o->log is not used.
  */
 gboolean vd_explore_image(const VdExploreOptions *o, const char *image,
                           VdExploreStats *st, GError **err);

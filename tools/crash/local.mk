@@ -22,7 +22,8 @@ libvdcrash_a_SOURCES += \
 	tools/crash/verify.c tools/crash/verify.h \
 	tools/crash/states.c tools/crash/states.h \
 	tools/crash/explore.c tools/crash/explore.h \
-	tools/crash/aftermath.c
+	tools/crash/aftermath.c \
+	tools/crash/initial.c tools/crash/initial.h
 
 # What a program using the explorer links after libvdcrash.a.
 VD_CRASH_LIBS = libvdcrash.a libvdconf.a $(VD_STORAGE_LIBS) $(LIBXML_LIBS)
@@ -30,3 +31,7 @@ VD_CRASH_LIBS = libvdcrash.a libvdconf.a $(VD_STORAGE_LIBS) $(LIBXML_LIBS)
 noinst_PROGRAMS += tools/crash/vdisk-crash-explore
 tools_crash_vdisk_crash_explore_SOURCES = tools/crash/crash-explore.c
 tools_crash_vdisk_crash_explore_LDADD = $(VD_CRASH_LIBS)
+
+noinst_PROGRAMS += tools/crash/vdisk-crash-fill
+tools_crash_vdisk_crash_fill_SOURCES = tools/crash/crash-fill.c
+tools_crash_vdisk_crash_fill_LDADD = libvdcrash.a $(GLIB_LIBS)

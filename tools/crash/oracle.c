@@ -20,6 +20,8 @@ struct VdOracle {
     guint *op_of_gen;       /* gen -> index in rec->ops + 1; 0: none */
     uint64_t *promised;     /* gen -> promise instant */
     uint64_t max_gen;
+    uint64_t min_gen;       /* the guest's first generation */
+    uint64_t *initial;      /* per block; NULL: all zeroes */
     GArray *promises;       /* Promise, by instant */
     guint next;             /* first promise not yet required */
     GArray *written;        /* uint64_t blocks */
@@ -114,8 +116,10 @@ index_writes(VdOracle *o, GError **err)
 
         if (op->is_flush)
             continue;
+        /* Generations count writes from a first one: bound them, so
+         * that a corrupt record cannot ask for a huge index. */
         if (op->offset % VD_CRASH_BLOCK || op->offset / VD_CRASH_BLOCK >=
-            o->n_blocks || op->gen > rec->ops->len) {
+            o->n_blocks || op->gen > (uint64_t)rec->ops->len + (1u << 20)) {
             g_set_error(err, VD_ERROR_STORAGE, VD_ERR_OPERATION_FAILED,
                         "record: write of generation %" G_GUINT64_FORMAT
                         " at %" G_GUINT64_FORMAT " is out of place",
@@ -123,6 +127,7 @@ index_writes(VdOracle *o, GError **err)
             return FALSE;
         }
         o->max_gen = MAX(o->max_gen, op->gen);
+        o->min_gen = o->min_gen ? MIN(o->min_gen, op->gen) : op->gen;
     }
     o->op_of_gen = g_new0(guint, o->max_gen + 1);
     o->promised = g_new(uint64_t, o->max_gen + 1);
@@ -196,6 +201,7 @@ vd_oracle_free(VdOracle *o)
     if (!o)
         return;
     g_free(o->required);
+    g_free(o->initial);
     g_free(o->op_of_gen);
     g_free(o->promised);
     g_array_unref(o->promises);
@@ -207,6 +213,34 @@ uint64_t
 vd_oracle_n_blocks(const VdOracle *o)
 {
     return o->n_blocks;
+}
+
+gboolean
+vd_oracle_set_initial(VdOracle *o, uint64_t block, uint64_t gen,
+                      GError **err)
+{
+    g_assert(block < o->n_blocks && o->next == 0);
+    if (gen == 0)
+        return TRUE;
+    if (o->min_gen && gen >= o->min_gen) {
+        g_set_error(err, VD_ERROR_STORAGE, VD_ERR_OPERATION_FAILED,
+                    "block at %" G_GUINT64_FORMAT " held generation %"
+                    G_GUINT64_FORMAT " before the run, not below the "
+                    "guest's first (%" G_GUINT64_FORMAT ")",
+                    block * VD_CRASH_BLOCK, gen, o->min_gen);
+        return FALSE;
+    }
+    if (!o->initial)
+        o->initial = g_new0(uint64_t, o->n_blocks);
+    o->initial[block] = gen;
+    o->required[block] = MAX(o->required[block], gen);
+    return TRUE;
+}
+
+uint64_t
+vd_oracle_initial(const VdOracle *o, uint64_t block)
+{
+    return o->initial ? o->initial[block] : 0;
 }
 
 void

@@ -14,7 +14,9 @@
  * requires every block to hold at least the generation of the latest
  * write to it promised before T: that write's data, or a later write's
  * (generations grow with time; the workload never writes one block twice
- * at once).
+ * at once). What a block held before the run (zeroes, generation 0, or
+ * a backing file's workload block, of a generation below every write of
+ * the run) is required from the start: it was durable already.
  *
  * One thread.
  */
@@ -40,6 +42,17 @@ void vd_oracle_free(VdOracle *o);
 
 /* Blocks in the guest's disk. */
 uint64_t vd_oracle_n_blocks(const VdOracle *o);
+
+/*
+ * Before the run @block held generation @gen (0: zeroes). Call before
+ * vd_oracle_advance; FALSE with @err when @gen is not below every
+ * generation the guest wrote (the two could not be told apart).
+ */
+gboolean vd_oracle_set_initial(VdOracle *o, uint64_t block, uint64_t gen,
+                               GError **err);
+
+/* What @block held before the run (0: zeroes). */
+uint64_t vd_oracle_initial(const VdOracle *o, uint64_t block);
 
 /*
  * Move the crash instant to just before @t (never backwards): writes

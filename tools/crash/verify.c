@@ -19,7 +19,10 @@ vd_crash_verify_block(const VdOracle *o, uint64_t block, const uint8_t *bytes)
 
         f.sector = i;
         f.found = gen;
-        if (gen == VD_CRASH_FOREIGN || (gen > 0 && (!w || w->offset != offset))) {
+        /* Some write of the run put it there, or it was there before. */
+        if (gen == VD_CRASH_FOREIGN ||
+            (gen > 0 && (!w || w->offset != offset) &&
+             (uint64_t)gen != vd_oracle_initial(o, block))) {
             f.verdict = VD_CRASH_GARBAGE;
             return f;
         }

@@ -2,7 +2,8 @@
  * Judging what a crash state's block reads back as, sector by sector,
  * against the oracle (oracle.h):
  *   GARBAGE  a sector holds bytes no write of the workload put at that
- *            offset (torn inside a sector, another offset's data, junk);
+ *            offset, nor held before the run (torn inside a sector,
+ *            another offset's data, junk);
  *   LOST     a sector holds an older generation than the latest write
  *            the contract had made durable (zeroes count as generation 0).
  * A sector may hold a newer generation than required: an unflushed write

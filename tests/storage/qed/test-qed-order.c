@@ -260,6 +260,53 @@ START_TEST(test_writethrough)
 }
 END_TEST
 
+/*
+ * A FUA write into a cluster that an earlier, plain write allocated: the
+ * mapping is not durable yet, and the FUA write is lost without it. Its
+ * table and the L1 entry pointing at it must be durable when it is
+ * answered. (The crash explorer found this one.)
+ */
+START_TEST(test_fua_into_new_cluster)
+{
+    const VdTestTraceEvent *ev;
+    uint64_t at, l1_entry, table;
+    unsigned n, covered = 0;
+    VdDisk *d;
+
+    vd_test_qed_create(env->path, &(VdQedCreateOptions){
+        .size = 16 * MiB, .cluster_size = CS, .table_size = 1 });
+    d = open_traced(VD_CACHE_NONE);
+    write_at(d, 3 * MiB, 512, 0);
+    write_at(d, 3 * MiB + 1024, 512, VD_REQ_FUA);
+    vd_test_trace_mark(trace, 1);
+    ev = vd_test_trace_events(trace, &n);
+    at = ev[n - 1].submitted;
+    ck_assert_int_eq(vd_disk_close(d), 0);
+    /* Where the closed image keeps them. */
+    l1_entry = header_bytes() + 8ull * (3 * MiB / (CS / 8 * CS));
+    table = table_of(3 * MiB / (CS / 8 * CS));
+    ck_assert_uint_ne(table, 0);
+    for (unsigned i = 0; i < n; i++) {
+        const VdTestTraceEvent *w = &ev[i];
+        uint64_t want[2] = { l1_entry, table };
+
+        if (w->type != VD_REQ_WRITE || !w->completed || w->completed > at)
+            continue;
+        for (unsigned k = 0; k < 2; k++) {
+            if (want[k] < w->off || want[k] >= w->off + w->len)
+                continue;
+            ck_assert_msg(vd_test_trace_durable_before(trace, w, at),
+                          "the mapping at %llu was not durable when the "
+                          "FUA write was answered",
+                          (unsigned long long)want[k]);
+            covered |= 1u << k;
+        }
+    }
+    ck_assert_msg(covered == 3, "the mapping was not written (%u) before the "
+                  "FUA write was answered", covered);
+}
+END_TEST
+
 static Suite *
 qed_order_suite(void)
 {
@@ -272,6 +319,7 @@ qed_order_suite(void)
     tcase_add_test(tc, test_backing_data_first);
     tcase_add_test(tc, test_flush_covers);
     tcase_add_test(tc, test_writethrough);
+    tcase_add_test(tc, test_fua_into_new_cluster);
     suite_add_tcase(s, tc);
     return s;
 }
