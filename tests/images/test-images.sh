@@ -10,23 +10,23 @@
 # name. Good images must pass all of it.
 . "$top_srcdir/tests/storage/qed/lib.sh"
 qed_test_init
-cd "$QED_TMP"
-python3 "$top_srcdir/tests/images/make-images.py" "$QED_TMP/img"
+cd "$NBD_TMP"
+python3 "$top_srcdir/tests/images/make-images.py" "$NBD_TMP/img"
 cd img
 truncate -s 1M base.raw
 tab=$(printf '\t')
 
 says() {
-    grep -qF -- "$1" "$2" || qed_fail "$name: '$1' not in: $(cat "$2")"
+    grep -qF -- "$1" "$2" || nbd_fail "$name: '$1' not in: $(cat "$2")"
 }
 
 # The server must refuse to open the image, saying why.
 serve_refused() {
     status=0
-    "$QED_SERVER" --image "$1" --socket "$QED_TMP/x.sock" --format qed --cache writeback \
-        >"$QED_TMP/refused.log" 2>&1 || status=$?
-    [ "$status" != 0 ] || qed_fail "$name: served"
-    says "$2" "$QED_TMP/refused.log"
+    "$NBD_SERVER" --image "$1" --socket "$NBD_TMP/x.sock" --format qed --cache writeback \
+        >"$NBD_TMP/refused.log" 2>&1 || status=$?
+    [ "$status" != 0 ] || nbd_fail "$name: served"
+    says "$2" "$NBD_TMP/refused.log"
 }
 
 n=0
@@ -35,54 +35,54 @@ while IFS="$tab" read -r name when text; do
     n=$((n + 1))
     case $when in
     good)
-        "$VDISK" image-info --format qed "$f" >/dev/null 2>err || qed_fail "$name: info: $(cat err)"
-        "$VDISK" image-check --format qed "$f" >out 2>&1 || qed_fail "$name: check: $(cat out)"
+        "$VDISK" image-info --format qed "$f" >/dev/null 2>err || nbd_fail "$name: info: $(cat err)"
+        "$VDISK" image-check --format qed "$f" >out 2>&1 || nbd_fail "$name: check: $(cat out)"
         qed_serve good "$PWD/$f"
-        qemu-io -f raw -c 'read 0 1M' "$(qed_uri good)" >out 2>&1 ||
-            qed_fail "$name: read: $(cat out)"
-        qed_stop good
+        qemu-io -f raw -c 'read 0 1M' "$(nbd_uri good)" >out 2>&1 ||
+            nbd_fail "$name: read: $(cat out)"
+        nbd_stop good
         ;;
     open)
-        "$VDISK" image-info --format qed "$f" >/dev/null 2>err && qed_fail "$name: info accepted it"
+        "$VDISK" image-info --format qed "$f" >/dev/null 2>err && nbd_fail "$name: info accepted it"
         says "$text" err
         status=0
         "$VDISK" image-check --format qed "$f" >/dev/null 2>err || status=$?
-        [ "$status" = 1 ] || qed_fail "$name: check exit $status"
+        [ "$status" = 1 ] || nbd_fail "$name: check exit $status"
         serve_refused "$f" "$text"
         ;;
     open-l1)
-        "$VDISK" image-info --format qed "$f" >/dev/null 2>err && qed_fail "$name: info accepted it"
+        "$VDISK" image-info --format qed "$f" >/dev/null 2>err && nbd_fail "$name: info accepted it"
         says "$text" err
         serve_refused "$f" "$text"
         status=0
         "$VDISK" image-check --format qed "$f" >out 2>&1 || status=$?
-        [ "$status" = 2 ] || qed_fail "$name: check exit $status: $(cat out)"
+        [ "$status" = 2 ] || nbd_fail "$name: check exit $status: $(cat out)"
         says "L1 entry" out
-        "$VDISK" image-check --format qed --repair "$f" >out 2>&1 || qed_fail "$name: repair: $(cat out)"
-        "$VDISK" image-info --format qed "$f" >/dev/null 2>err || qed_fail "$name: not repaired: $(cat err)"
-        qemu-img check -f qed "$f" >out 2>&1 || qed_fail "$name: qemu-img after repair: $(cat out)"
+        "$VDISK" image-check --format qed --repair "$f" >out 2>&1 || nbd_fail "$name: repair: $(cat out)"
+        "$VDISK" image-info --format qed "$f" >/dev/null 2>err || nbd_fail "$name: not repaired: $(cat err)"
+        qemu-img check -f qed "$f" >out 2>&1 || nbd_fail "$name: qemu-img after repair: $(cat out)"
         ;;
     check)
-        "$VDISK" image-info --format qed "$f" >/dev/null 2>err || qed_fail "$name: info: $(cat err)"
+        "$VDISK" image-info --format qed "$f" >/dev/null 2>err || nbd_fail "$name: info: $(cat err)"
         status=0
         "$VDISK" image-check --format qed "$f" >out 2>&1 || status=$?
-        [ "$status" = 2 ] || qed_fail "$name: check exit $status: $(cat out)"
+        [ "$status" = 2 ] || nbd_fail "$name: check exit $status: $(cat out)"
         says "$text" out
-        "$VDISK" image-check --format qed --repair "$f" >out 2>&1 || qed_fail "$name: repair: $(cat out)"
-        "$VDISK" image-check --format qed "$f" >out 2>&1 || qed_fail "$name: not repaired: $(cat out)"
-        qemu-img check -f qed "$f" >out 2>&1 || qed_fail "$name: qemu-img after repair: $(cat out)"
+        "$VDISK" image-check --format qed --repair "$f" >out 2>&1 || nbd_fail "$name: repair: $(cat out)"
+        "$VDISK" image-check --format qed "$f" >out 2>&1 || nbd_fail "$name: not repaired: $(cat out)"
+        qemu-img check -f qed "$f" >out 2>&1 || nbd_fail "$name: qemu-img after repair: $(cat out)"
         ;;
     io)
         qed_serve bad "$PWD/$f"
-        qemu-io -f raw -c 'read 0 4k' "$(qed_uri bad)" >out 2>&1 &&
-            qed_fail "$name: read through a bad table succeeded"
-        qed_stop bad
-        says "$text" "$QED_TMP/bad.log"
+        qemu-io -f raw -c 'read 0 4k' "$(nbd_uri bad)" >out 2>&1 &&
+            nbd_fail "$name: read through a bad table succeeded"
+        nbd_stop bad
+        says "$text" "$NBD_TMP/bad.log"
         ;;
     serve)
-        "$VDISK" image-info --format qed "$f" >/dev/null 2>err || qed_fail "$name: info: $(cat err)"
+        "$VDISK" image-info --format qed "$f" >/dev/null 2>err || nbd_fail "$name: info: $(cat err)"
         serve_refused "$f" "$text"
         ;;
     esac
 done <manifest
-[ "$n" -ge 40 ] || qed_fail "only $n images"
+[ "$n" -ge 40 ] || nbd_fail "only $n images"

@@ -5,6 +5,7 @@
 #      nbd_start NAME ARGS...; ...; nbd_stop NAME
 # nbd_start creates $NBD_TMP/NAME.img (64 MiB unless it exists) and serves
 # it on $NBD_TMP/NAME.sock; the pid is in $NBD_TMP/NAME.pid.
+# nbd_serve NAME IMAGE ARGS... serves a given image the same way.
 
 set -eu
 
@@ -40,7 +41,16 @@ nbd_start() {
     name=$1
     shift
     [ -f "$NBD_TMP/$name.img" ] || truncate -s 64M "$NBD_TMP/$name.img"
-    "$NBD_SERVER" --image "$NBD_TMP/$name.img" --socket "$NBD_TMP/$name.sock" "$@" \
+    nbd_serve "$name" "$NBD_TMP/$name.img" "$@"
+}
+
+# Serve IMAGE as NAME with extra arguments; return once it listens.
+nbd_serve() {
+    name=$1
+    image=$2
+    shift 2
+    rm -f "$NBD_TMP/$name.sock"
+    "$NBD_SERVER" --image "$image" --socket "$NBD_TMP/$name.sock" "$@" \
         >>"$NBD_TMP/$name.log" 2>&1 &
     echo $! >"$NBD_TMP/$name.pid"
     # Bounded wait for the socket: only a server that never listens fails.
