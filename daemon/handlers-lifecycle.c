@@ -44,6 +44,19 @@ deferred_done(VdDomainObj *obj, const GError *err, gpointer data)
     g_free(d);
 }
 
+/* A step that answers through done once the domain got there: on a
+ * refusal, the error is the reply at once. */
+static gboolean
+reply_when_done(gboolean started, Deferred *d, GError **error)
+{
+    if (started)
+        return TRUE;
+    vd_pending_reply_error(d->reply, *error);
+    g_free(d);
+    g_clear_error(error);
+    return TRUE;
+}
+
 static gboolean
 start(VdCallCtx *ctx, VdXdrReader *args, bool with_flags, GByteArray *ret,
       GError **error)
@@ -59,9 +72,13 @@ start(VdCallCtx *ctx, VdXdrReader *args, bool with_flags, GByteArray *ret,
         return FALSE;
     if (!vd_domain_run_start(ctx->daemon, obj, error))
         return FALSE;
-    if (flags & VD_START_PAUSED)
-        return vd_domain_run_suspend(ctx->daemon, obj, deferred_done,
-                                     defer(ctx, with_flags), error);
+    if (flags & VD_START_PAUSED) {
+        Deferred *d = defer(ctx, with_flags);
+
+        return reply_when_done(vd_domain_run_suspend(ctx->daemon, obj,
+                                                     deferred_done, d, error),
+                               d, error);
+    }
     if (with_flags)
         vd_call_put_domain(ret, obj);
     return TRUE;
@@ -98,12 +115,9 @@ stop(VdCallCtx *ctx, VdXdrReader *args, bool with_flags, VdStopMode mode,
                                  : "virDomainShutdownFlags", error))
         return FALSE;
     d = defer(ctx, false);
-    if (vd_domain_run_stop(ctx->daemon, obj, mode, deferred_done, d, error))
-        return TRUE;
-    vd_pending_reply_error(d->reply, *error);
-    g_free(d);
-    g_clear_error(error);
-    return TRUE;
+    return reply_when_done(vd_domain_run_stop(ctx->daemon, obj, mode,
+                                              deferred_done, d, error),
+                           d, error);
 }
 
 static gboolean
@@ -141,12 +155,9 @@ proc_suspend(VdCallCtx *ctx, VdXdrReader *args, GByteArray *ret, GError **error)
     if (!obj || !vd_dispatch_args_end(args, error))
         return FALSE;
     d = defer(ctx, false);
-    if (vd_domain_run_suspend(ctx->daemon, obj, deferred_done, d, error))
-        return TRUE;
-    vd_pending_reply_error(d->reply, *error);
-    g_free(d);
-    g_clear_error(error);
-    return TRUE;
+    return reply_when_done(vd_domain_run_suspend(ctx->daemon, obj,
+                                                 deferred_done, d, error),
+                           d, error);
 }
 
 static gboolean
