@@ -19,7 +19,7 @@ disk_is_safe(const VdDiskDef *disk)
      * gives them none or directsync, or the user forced otherwise). */
     if (disk->shareable)
         return true;
-    return disk->cache == VD_CACHE_NONE || disk->cache == VD_CACHE_DIRECTSYNC;
+    return vd_cache_mode_direct(disk->cache);
 }
 
 bool

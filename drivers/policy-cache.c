@@ -15,12 +15,6 @@ static const char default_cache_reason[] =
     "nothing is left in this host's cache and live migration over shared "
     "storage is safe";
 
-static bool
-cache_is_direct(VdCacheMode cache)
-{
-    return cache == VD_CACHE_NONE || cache == VD_CACHE_DIRECTSYNC;
-}
-
 /* Modes in which the guest sees a write cache and must flush it. */
 static bool
 cache_needs_flush(VdCacheMode cache)
@@ -81,7 +75,7 @@ vd_policy_fill_io(VdPolicy *p, VdDiskDef *disk)
 
     if (disk->cache == VD_CACHE_DEFAULT)
         return;
-    if (cache_is_direct(disk->cache)) {
+    if (vd_cache_mode_direct(disk->cache)) {
         mode = VD_IO_NATIVE;
         reason = "the host I/O bypasses the page cache (O_DIRECT), which "
                  "Linux native AIO needs to submit without blocking";

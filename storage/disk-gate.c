@@ -351,31 +351,33 @@ vd_disk_flush(VdDisk *d, VdDiskResultFn done, void *data)
     vd_iothread_post(d->thread, flush_step, m);
 }
 
-void
-vd_disk_gate_shutdown(VdDisk *d)
+/* What is still held will never run: answer it so that its owner can
+ * let go of it. */
+static void
+fail_queued(VdDisk *d)
 {
     VdRequest *req;
 
-    /* What is still held will never run: answer it so that its owner
-     * can let go of it. */
-    g_assert(d->in_flight == 0);
     while ((req = vd_request_queue_pop(&d->failed)))
         vd_request_complete(req, -ESHUTDOWN);
     while ((req = vd_request_queue_pop(&d->held)))
         vd_request_complete(req, -ESHUTDOWN);
 }
 
+void
+vd_disk_gate_shutdown(VdDisk *d)
+{
+    g_assert(d->in_flight == 0);
+    fail_queued(d);
+}
+
 static void
 abort_step(void *data)
 {
     VdDisk *d = data;
-    VdRequest *req;
 
     d->aborting = true;
-    while ((req = vd_request_queue_pop(&d->failed)))
-        vd_request_complete(req, -ESHUTDOWN);
-    while ((req = vd_request_queue_pop(&d->held)))
-        vd_request_complete(req, -ESHUTDOWN);
+    fail_queued(d);
 }
 
 void

@@ -30,7 +30,6 @@ struct VdDisk {
     VdLayer *format;             /* raw or qed */
     VdLayer *file;
     VdErrorPolicy policy;
-    VdCacheMode cache;
     bool read_only;
     bool discard_ignore;
     uint64_t size;

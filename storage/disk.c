@@ -28,8 +28,8 @@ int vd_disk_failed(const VdDisk *d) { return vd_file_layer_failed(d->file); }
 bool
 vd_disk_has_write_cache(const VdDisk *d)
 {
-    return d->cache == VD_CACHE_NONE || d->cache == VD_CACHE_WRITEBACK ||
-           d->cache == VD_CACHE_UNSAFE;
+    /* Every mode but writethrough and directsync; the file layer says. */
+    return !vd_file_layer_writes_durable(d->file);
 }
 
 uint32_t
@@ -210,7 +210,6 @@ vd_disk_open(VdIothread *t, const VdDiskConfig *cfg, GError **err)
     d->thread = t;
     d->policy = cfg->error_policy == VD_ERROR_POLICY_DEFAULT
                     ? VD_ERROR_POLICY_REPORT : cfg->error_policy;
-    d->cache = cfg->cache;
     d->discard_ignore = cfg->discard == VD_DISCARD_IGNORE;
     g_queue_init(&d->drain_waiters);
     atomic_init(&d->stopped, false);

@@ -238,11 +238,6 @@ vd_iothread_watch_remove(VdFdWatch *w)
     t->n_watches--;
 }
 
-VdIothread *
-vd_iothread_watch_thread(const VdFdWatch *w)
-{
-    return w->thread;
-}
 
 void
 vd_iothread_defer(VdIothread *t, VdIothreadDefer *d)

@@ -88,9 +88,6 @@ int vd_iothread_watch_modify(VdFdWatch *w, uint32_t events);
  */
 void vd_iothread_watch_remove(VdFdWatch *w);
 
-/* The I/O thread @w belongs to. */
-VdIothread *vd_iothread_watch_thread(const VdFdWatch *w);
-
 /*
  * A deferred call: run once after the current batch of ready events,
  * before the loop sleeps again. Engines use it to submit, in one system

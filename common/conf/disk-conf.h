@@ -133,6 +133,17 @@ void vd_disk_def_free(VdDiskDef *disk);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VdDiskDef, vd_disk_def_free)
 
 /* XML names; _DEFAULT members give "default", out-of-range values NULL. */
+/*
+ * Whether a cache mode bypasses the host page cache (O_DIRECT): none and
+ * directsync. The one rule the storage, the policy and the QEMU rendering
+ * share.
+ */
+static inline bool
+vd_cache_mode_direct(VdCacheMode cache)
+{
+    return cache == VD_CACHE_NONE || cache == VD_CACHE_DIRECTSYNC;
+}
+
 const char *vd_disk_type_to_string(VdDiskType v);
 const char *vd_disk_device_to_string(VdDiskDevice v);
 const char *vd_cache_mode_to_string(VdCacheMode v);

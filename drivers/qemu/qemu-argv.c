@@ -62,12 +62,6 @@ bus_controller(VdDiskBus bus)
 
 /* QEMU's cache-mode table: (writeback, direct, no-flush). */
 static bool
-cache_direct(VdCacheMode cache)
-{
-    return cache == VD_CACHE_NONE || cache == VD_CACHE_DIRECTSYNC;
-}
-
-static bool
 cache_writeback(VdCacheMode cache)
 {
     return cache == VD_CACHE_NONE || cache == VD_CACHE_WRITEBACK ||
@@ -106,7 +100,7 @@ append_blockdev(GPtrArray *args, const VdDiskDef *disk, const char *socket)
     vd_json_member_string(j, "export", disk->target_dev);
     vd_json_key(j, "cache");
     vd_json_begin_object(j);
-    vd_json_member_bool(j, "direct", cache_direct(disk->cache));
+    vd_json_member_bool(j, "direct", vd_cache_mode_direct(disk->cache));
     vd_json_member_bool(j, "no-flush", disk->cache == VD_CACHE_UNSAFE);
     vd_json_end_object(j);
     vd_json_member_bool(j, "read-only", disk->readonly);

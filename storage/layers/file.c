@@ -15,12 +15,6 @@
 #include "storage/layers/file-priv.h"
 #include "storage/planted.h"
 
-bool
-vd_cache_mode_direct(VdCacheMode cache)
-{
-    return cache == VD_CACHE_NONE || cache == VD_CACHE_DIRECTSYNC;
-}
-
 static void
 file_engine_done(VdEngine *e, VdRequest *req, int ret, void *opaque)
 {

@@ -45,8 +45,6 @@ typedef struct {
 /* A closed file layer (options copied). */
 VdLayer *vd_file_layer_new(const VdFileOptions *opts);
 
-/* Whether cache mode @cache opens with O_DIRECT. */
-bool vd_cache_mode_direct(VdCacheMode cache);
 
 /* Offset and length alignment below which requests need RMW (1: none). */
 uint32_t vd_file_layer_align(const VdLayer *l);

@@ -115,11 +115,6 @@ vd_logwriter_new(const char *path, uint32_t sectorsize, GError **err)
     return w;
 }
 
-uint32_t
-vd_logwriter_sectorsize(const VdLogWriter *w)
-{
-    return w->sectorsize;
-}
 
 uint64_t
 vd_logwriter_n_entries(const VdLogWriter *w)

@@ -77,7 +77,6 @@ typedef struct VdLogWriter VdLogWriter;
 VdLogWriter *vd_logwriter_new(const char *path, uint32_t sectorsize,
                               GError **err);
 
-uint32_t vd_logwriter_sectorsize(const VdLogWriter *w);
 uint64_t vd_logwriter_n_entries(const VdLogWriter *w);
 
 /*
