@@ -55,7 +55,7 @@ client_input_reserve(VdClient *c, gsize want)
 static bool
 client_read(VdClient *c)
 {
-    for (int handled = 0; handled < CLIENT_MESSAGES_PER_WAKEUP && !c->closing;) {
+    for (int handled = 0; handled < CLIENT_MESSAGES_PER_WAKEUP;) {
         gsize total = c->in_need ? c->in_need : VD_RPC_LEN_SIZE;
         gsize grow = c->in_need ? MIN(total, c->in_have * 4 + CLIENT_INPUT_CHUNK) : total;
         ssize_t n;
@@ -114,7 +114,7 @@ client_write(VdClient *c)
             c->out_off = 0;
         }
     }
-    return !c->closing;
+    return true;
 }
 
 static gboolean
@@ -149,7 +149,7 @@ client_update_events(VdClient *c)
 {
     GIOCondition want = 0;
 
-    if (!c->closing && c->out_bytes < CLIENT_OUTPUT_MAX)
+    if (c->out_bytes < CLIENT_OUTPUT_MAX)
         want |= G_IO_IN;
     if (!g_queue_is_empty(&c->out))
         want |= G_IO_OUT;
@@ -157,7 +157,7 @@ client_update_events(VdClient *c)
 }
 
 VdClient *
-vd_client_new(VdDaemon *daemon, int fd, bool readonly_socket, uid_t uid,
+vd_client_new(VdDaemon *daemon, int fd, bool readonly_socket,
               pid_t pid, VdClientClosedFunc closed, gpointer user_data)
 {
     VdClient *c = g_new0(VdClient, 1);
@@ -165,7 +165,6 @@ vd_client_new(VdDaemon *daemon, int fd, bool readonly_socket, uid_t uid,
     c->daemon = daemon;
     c->fd = fd;
     c->readonly = readonly_socket;
-    c->uid = uid;
     c->pid = pid;
     c->last_progress = g_get_monotonic_time();
     c->refs = 1;

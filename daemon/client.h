@@ -27,9 +27,6 @@ struct VdClient {
 
     bool readonly;      /* read-only socket, or opened with VD_CONNECT_RO */
     bool opened;        /* CONNECT_OPEN succeeded */
-    bool keepalive;     /* the client asked for the keepalive program */
-    bool closing;       /* drop the connection once the output is written */
-    uid_t uid;
     pid_t pid;
     char *uri;          /* the name given to CONNECT_OPEN */
 
@@ -57,7 +54,7 @@ struct VdClient {
 /* Takes ownership of fd (non-blocking). closed is called once, when the
  * connection ends, before the client is freed. */
 VdClient *vd_client_new(VdDaemon *daemon, int fd, bool readonly_socket,
-                        uid_t uid, pid_t pid,
+                        pid_t pid,
                         VdClientClosedFunc closed, gpointer user_data);
 
 /* Queue a sealed message (taking it) for writing; dropped when the

@@ -18,10 +18,7 @@ check_running(VdDomainObj *obj, GError **error)
 {
     if (obj->run && !obj->run->stopping)
         return TRUE;
-    g_set_error(error, VD_ERROR_DOMAIN, VD_ERR_OPERATION_INVALID,
-                "Requested operation is not valid: domain '%s' is not running",
-                obj->def->name);
-    return FALSE;
+    return vd_domain_run_not_running(obj, error);
 }
 
 static void

@@ -170,18 +170,39 @@ start_disk(VdDomainRun *run, const VdDiskDef *def, GError **error)
     return vd_nbd_export_listen_unix(rd->export, rd->socket_path, error);
 }
 
+char *
+vd_domain_run_exports_dir(VdDaemon *daemon)
+{
+    return g_build_filename(vd_state_dir_run_dir(daemon->state), "nbd", NULL);
+}
+
+char *
+vd_domain_run_nbd_dir(VdDaemon *daemon, const VdDomainDef *def)
+{
+    g_autofree char *exports = vd_domain_run_exports_dir(daemon);
+    char uuidstr[VD_UUID_STRING_LEN];
+
+    vd_uuid_format(def->uuid, uuidstr);
+    return g_build_filename(exports, uuidstr, NULL);
+}
+
+gboolean
+vd_domain_run_not_running(const VdDomainObj *obj, GError **error)
+{
+    g_set_error(error, VD_ERROR_DOMAIN, VD_ERR_OPERATION_INVALID,
+                "Requested operation is not valid: domain '%s' is not running",
+                obj->def->name);
+    return FALSE;
+}
+
 /* run/nbd/UUID, emptied of what a killed daemon left there. */
 static char *
 make_nbd_dir(VdDaemon *daemon, const VdDomainDef *def, GError **error)
 {
-    char uuidstr[VD_UUID_STRING_LEN];
-    g_autofree char *dir = NULL;
+    g_autofree char *dir = vd_domain_run_nbd_dir(daemon, def);
     g_autoptr(GDir) d = NULL;
     const char *name;
 
-    vd_uuid_format(def->uuid, uuidstr);
-    dir = g_build_filename(vd_state_dir_run_dir(daemon->state), "nbd",
-                           uuidstr, NULL);
     if (g_mkdir_with_parents(dir, 0700) < 0) {
         g_set_error(error, VD_ERROR_STORAGE, VD_ERR_SYSTEM_ERROR,
                     "cannot create '%s': %s", dir, g_strerror(errno));
@@ -249,7 +270,6 @@ vd_domain_run_disk_info(const VdDomainObj *obj, guint index,
     VdRunDisk *rd = obj->run->disks->pdata[index];
 
     info->target = rd->target;
-    info->source = rd->source;
     info->socket_path = rd->socket_path;
     info->disk = rd->disk;
 }

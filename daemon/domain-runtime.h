@@ -23,10 +23,19 @@ typedef struct VdDomainRun VdDomainRun;
 /* One running disk, as the queries see it. */
 typedef struct {
     const char *target;
-    const char *source;
     const char *socket_path;
     VdDisk *disk;
 } VdRunDiskInfo;
+
+/* run/nbd: where running disks are exported (newly allocated). */
+char *vd_domain_run_exports_dir(VdDaemon *daemon);
+
+/* run/nbd/UUID: the sockets of one domain's disks, named after their
+ * targets, while it runs (newly allocated). */
+char *vd_domain_run_nbd_dir(VdDaemon *daemon, const VdDomainDef *def);
+
+/* libvirt's "domain is not running" error; always FALSE. */
+gboolean vd_domain_run_not_running(const VdDomainObj *obj, GError **error);
 
 /* Open and export every disk of obj; the domain is then running. */
 gboolean vd_domain_run_start(VdDaemon *daemon, VdDomainObj *obj,

@@ -11,6 +11,7 @@
 #include "common/rpc/protocol.h"
 #include "common/util/error.h"
 #include "daemon/dispatch.h"
+#include "daemon/domain-runtime.h"
 #include "drivers/driver.h"
 
 /* What CONNECT_GET_TYPE answers; virsh prints it as the hypervisor. */
@@ -57,7 +58,6 @@ proc_supports_feature(VdCallCtx *ctx, VdXdrReader *args, GByteArray *ret,
     case VD_FEATURE_PROGRAM_KEEPALIVE:
         /* Every call is answered from the main loop without waiting on
          * I/O, so a PING is never stuck behind a long call. */
-        ctx->client->keepalive = true;
         yes = true;
         break;
     default:
@@ -138,18 +138,6 @@ proc_get_uri(VdCallCtx *ctx, VdXdrReader *args, GByteArray *ret, GError **error)
     return TRUE;
 }
 
-/* Where the disks of a domain are exported while it runs (one socket per
- * disk, see domain-runtime.h); the native configuration points there. */
-static char *
-nbd_socket_for(VdCallCtx *ctx, const VdDomainDef *def)
-{
-    char uuidstr[VD_UUID_STRING_LEN];
-
-    vd_uuid_format(def->uuid, uuidstr);
-    return g_build_filename(vd_state_dir_run_dir(ctx->daemon->state), "nbd",
-                            uuidstr, NULL);
-}
-
 static gboolean
 proc_xml_to_native(VdCallCtx *ctx, VdXdrReader *args, GByteArray *ret,
                    GError **error)
@@ -167,7 +155,9 @@ proc_xml_to_native(VdCallCtx *ctx, VdXdrReader *args, GByteArray *ret,
     def = vd_domain_def_parse(xml, strlen(xml), error);
     if (!def)
         return FALSE;
-    socket = nbd_socket_for(ctx, def);
+    /* The native configuration points at the sockets the disks will have
+     * while the domain runs. */
+    socket = vd_domain_run_nbd_dir(ctx->daemon, def);
     native = vd_driver_to_native(def, format, socket, error);
     if (!native)
         return FALSE;

@@ -17,15 +17,6 @@
 #include "daemon/dispatch.h"
 #include "daemon/domain-runtime.h"
 
-static gboolean
-not_running(VdDomainObj *obj, GError **error)
-{
-    g_set_error(error, VD_ERROR_DOMAIN, VD_ERR_OPERATION_INVALID,
-                "Requested operation is not valid: domain '%s' is not running",
-                obj->def->name);
-    return FALSE;
-}
-
 static void
 add_stats(VdBlockStats *sum, const VdBlockStats *s)
 {
@@ -49,7 +40,7 @@ get_stats(VdDomainObj *obj, const char *path, VdBlockStats *out, GError **error)
 
     memset(out, 0, sizeof(*out));
     if (vd_domain_run_disk_count(obj) == 0 && obj->id < 0)
-        return not_running(obj, error);
+        return vd_domain_run_not_running(obj, error);
     if (*path == '\0') {
         for (guint i = 0; i < vd_domain_run_disk_count(obj); i++) {
             VdRunDiskInfo info;

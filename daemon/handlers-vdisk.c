@@ -122,12 +122,8 @@ proc_block_stats_ext(VdCallCtx *ctx, VdXdrReader *args, GByteArray *ret,
     if (!obj || !vd_dispatch_args_end(args, error))
         return FALSE;
     count = vd_domain_run_disk_count(obj);
-    if (count == 0) {
-        g_set_error(error, VD_ERROR_DOMAIN, VD_ERR_OPERATION_INVALID,
-                    "Requested operation is not valid: domain '%s' is not "
-                    "running", obj->def->name);
-        return FALSE;
-    }
+    if (count == 0)
+        return vd_domain_run_not_running(obj, error);
     if (*path) {
         VdDisk *disk = vd_domain_run_find_disk(obj, path);
         VdDiskDef *def = vd_domain_def_find_disk(obj->def, path);

@@ -107,8 +107,7 @@ on_quit_signal(gpointer data)
 static void
 remove_stale_exports(VdDaemon *daemon)
 {
-    g_autofree char *nbd = g_build_filename(
-        vd_state_dir_run_dir(daemon->state), "nbd", NULL);
+    g_autofree char *nbd = vd_domain_run_exports_dir(daemon);
     g_autoptr(GDir) dir = g_dir_open(nbd, 0, NULL);
     const char *name;
 

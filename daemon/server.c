@@ -114,7 +114,7 @@ listener_accept_one(Listener *l, int fd)
         close(fd);
         return;
     }
-    client = vd_client_new(server->daemon, fd, l->readonly, cred.uid, cred.pid,
+    client = vd_client_new(server->daemon, fd, l->readonly, cred.pid,
                            server_client_closed, server);
     server->clients = g_list_prepend(server->clients, client);
     g_debug("client pid %d uid %u connected%s", (int)cred.pid,
@@ -199,8 +199,3 @@ vd_server_free(VdServer *server)
     g_free(server);
 }
 
-guint
-vd_server_client_count(VdServer *server)
-{
-    return g_list_length(server->clients);
-}

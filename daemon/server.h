@@ -21,6 +21,4 @@ VdServer *vd_server_new(VdDaemon *daemon, const char *rw_path,
 /* Stop listening, remove the socket files, close every connection. */
 void vd_server_free(VdServer *server);
 
-guint vd_server_client_count(VdServer *server);
-
 #endif /* VD_DAEMON_SERVER_H */
