@@ -15,6 +15,7 @@
 #include "common/util/error.h"
 #include "storage/image/image.h"
 #include "storage/layers/qed-create.h"
+#include "storage/layers/qed-image.h"
 
 #define ZERO_CHUNK (1u << 20)
 
@@ -77,10 +78,7 @@ create_raw(int fd, const VdImageCreateOptions *o, GError **err)
 static bool
 backing_size(const VdImageCreateOptions *o, uint64_t *size, GError **err)
 {
-    g_autofree char *dir = g_path_get_dirname(o->path);
-    g_autofree char *path = g_path_is_absolute(o->backing_file)
-                                ? g_strdup(o->backing_file)
-                                : g_build_filename(dir, o->backing_file, NULL);
+    g_autofree char *path = vd_qed_backing_path(o->path, o->backing_file);
     VdImageInfo info = { 0 };
     const char *fmt = o->backing_format;
     bool ok;

@@ -74,11 +74,8 @@ fill_qed(VdImageInfo *info, const VdQedImage *img)
     info->need_check = h->features & VD_QED_F_NEED_CHECK;
     info->dirty_log = h->autoclear_features & VD_QED_AC_DIRTY_LOG;
     if (img->backing_name) {
-        g_autofree char *dir = g_path_get_dirname(info->path);
         info->backing_file = g_strdup(img->backing_name);
-        info->backing_path = g_path_is_absolute(img->backing_name)
-            ? g_strdup(img->backing_name)
-            : g_build_filename(dir, img->backing_name, NULL);
+        info->backing_path = vd_qed_backing_path(info->path, img->backing_name);
         if (h->features & VD_QED_F_BACKING_NO_PROBE)
             info->backing_format = g_strdup("raw");
     }

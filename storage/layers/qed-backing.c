@@ -27,17 +27,6 @@
 
 #define MAX_DEPTH 16
 
-static char *
-resolve(const char *image, const char *name)
-{
-    g_autofree char *dir = NULL;
-
-    if (g_path_is_absolute(name))
-        return g_strdup(name);
-    dir = g_path_get_dirname(image);
-    return g_build_filename(dir, name, NULL);
-}
-
 /* "qed" or "raw" from the first bytes of @path; NULL with @err. */
 static const char *
 probe(const char *path, GError **err)
@@ -101,7 +90,7 @@ vd_qed_backing_open(QedState *s, GError **err)
                     MAX_DEPTH);
         return false;
     }
-    path = resolve(s->path, s->img->backing_name);
+    path = vd_qed_backing_path(s->path, s->img->backing_name);
     if (same_file(path, s->path)) {
         g_set_error(err, VD_ERROR_STORAGE, VD_ERR_CONFIG_UNSUPPORTED,
                     "the backing file '%s' is the image itself", path);

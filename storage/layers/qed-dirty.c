@@ -116,6 +116,7 @@ start_marking(QedState *s, VdRequest *carrier)
         s->log.cursor = s->cursor;
         memset(s->log.bits, 0, sizeof(s->log.bits));
         memset(s->unsynced, 0, VD_QED_LOG_BITMAP);
+        s->unsynced_any = false;
         vd_qed_log_encode(&s->log, slot);
         write_copy(s, op, slot,
                    vd_qed_log_slot_offset(img->log_offset, s->log.seq),

@@ -20,6 +20,17 @@ vd_qed_check_result_clear(VdQedCheckResult *r)
     memset(r, 0, sizeof(*r));
 }
 
+char *
+vd_qed_backing_path(const char *image, const char *name)
+{
+    g_autofree char *dir = NULL;
+
+    if (g_path_is_absolute(name))
+        return g_strdup(name);
+    dir = g_path_get_dirname(image);
+    return g_build_filename(dir, name, NULL);
+}
+
 void
 vd_qed_image_free(VdQedImage *img)
 {

@@ -126,6 +126,13 @@ enum {
 VdQedImage *vd_qed_image_open(VdQedIo *io, unsigned flags, GError **err);
 
 void vd_qed_image_free(VdQedImage *img);
+
+/*
+ * Where a backing file named name in image lives: as given when
+ * absolute, else relative to the image's own directory, never to the
+ * process's working directory (newly allocated).
+ */
+char *vd_qed_backing_path(const char *image, const char *name);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(VdQedImage, vd_qed_image_free)
 
 /*

@@ -43,14 +43,6 @@ vd_qed_log_gran(const VdQedGeom *g)
     return (g->entries + VD_QED_LOG_BITS - 1) / VD_QED_LOG_BITS;
 }
 
-static inline void
-vd_qed_log_mark(VdQedLog *log, uint32_t l1_index)
-{
-    uint32_t b = l1_index / log->gran;
-
-    log->bits[b / 8] |= (uint8_t)(1u << (b % 8));
-}
-
 static inline bool
 vd_qed_log_test(const VdQedLog *log, uint32_t l1_index)
 {

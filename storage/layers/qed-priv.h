@@ -99,6 +99,7 @@ struct QedState {
     bool log_enabled;
     VdQedLog log;               /* as last written (or being written) */
     uint8_t *unsynced;          /* log-shaped: tables written, not flushed */
+    bool unsynced_any;          /* some bit of unsynced is set */
 
     /* Writing tables back (qed-writeback.c). */
     bool wb_running;

@@ -37,6 +37,7 @@ mark_unsynced(QedState *s, uint32_t l1)
     uint32_t b = l1 / s->log.gran;
 
     s->unsynced[b / 8] |= (uint8_t)(1u << (b % 8));
+    s->unsynced_any = true;
 }
 
 static void
@@ -59,8 +60,10 @@ final_flush_done(VdRequest *c, int ret)
     vd_request_put(c);
     /* Everything written before this flush is durable: no table has to
      * stay named by the log for its sake any more. */
-    if (ret == 0)
+    if (ret == 0) {
         memset(s->unsynced, 0, VD_QED_LOG_BITMAP);
+        s->unsynced_any = false;
+    }
     if (ret < 0 && s->wb_ret == 0)
         s->wb_ret = ret;
     round_end(s);

@@ -80,12 +80,8 @@ vd_qed_child_done(VdRequest *c, int ret)
 static bool
 mappings_in_doubt(const QedState *s)
 {
-    if (s->n_dirty_blocks > 0 || s->wb_running)
-        return true;
-    for (unsigned i = 0; i < VD_QED_LOG_BITMAP; i++)
-        if (s->unsynced[i])
-            return true;
-    return false;
+    /* unsynced_any spares every durable write a scan of the bitmap. */
+    return s->n_dirty_blocks > 0 || s->wb_running || s->unsynced_any;
 }
 
 void
@@ -405,12 +401,4 @@ vd_qed_layer_new(VdLayer *file, const VdQedOptions *opts)
     s->opts.path = s->path;
     s->opts.backing_format = g_strdup(opts->backing_format);
     return vd_layer_new(&qed_ops, file, s);
-}
-
-const VdQedRecovery *
-vd_qed_layer_recovery(const VdLayer *l)
-{
-    QedState *s = l->priv;
-
-    return s->img ? &s->img->recovery : NULL;
 }

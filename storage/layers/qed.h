@@ -47,7 +47,4 @@ typedef struct {
 /* A closed QED layer over the file layer @file (options copied). */
 VdLayer *vd_qed_layer_new(VdLayer *file, const VdQedOptions *opts);
 
-/* What open's recovery did (after open; control plane). */
-const VdQedRecovery *vd_qed_layer_recovery(const VdLayer *l);
-
 #endif /* VD_STORAGE_LAYERS_QED_H */
