@@ -29,6 +29,7 @@
 #define HS_OUT_MAX (64u * 1024)
 
 static void conn_step(void *data);
+static void flush_output(VdNbdConn *c);
 static void conn_event(VdFdWatch *w, int fd, uint32_t events, void *opaque);
 
 void
@@ -108,6 +109,15 @@ vd_nbd_conn_queue_reply(VdNbdConn *c, VdNbdSlot *s)
     else
         c->out_head = s;
     c->out_tail = s;
+    /*
+     * Out at once, as the disk completes it, rather than with the other
+     * replies of the wake-up: the client handles replies one at a time,
+     * and one that waits for the batch waits for all of them (reads at
+     * queue depth 32 ran 1.1x faster). Unless earlier replies are still
+     * waiting for room in the socket: then it queues behind them.
+     */
+    if (c->out_head == s)
+        flush_output(c);
     vd_nbd_conn_kick(c);
 }
 

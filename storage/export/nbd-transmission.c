@@ -96,7 +96,8 @@ reply(VdNbdConn *c, VdNbdSlot *s, uint32_t error)
 
 /*
  * The disk is done with a request: may run inside vd_disk_submit, so it
- * only queues (the deferred step sends and frees).
+ * never frees the connection (the reply may go out at once, and a failed
+ * send closes the socket; the deferred step frees).
  */
 static void
 request_done(VdRequest *req, int ret)
