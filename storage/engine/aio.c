@@ -53,34 +53,6 @@ typedef struct {
 } AioEngine;
 
 static void
-helper_done(VdEngine *helper, VdRequest *req, int ret, void *opaque)
-{
-    AioEngine *a = opaque;
-
-    vd_engine_done(&a->base, req, ret);
-}
-
-static void
-to_helper(AioEngine *a, VdRequest *req)
-{
-    if (!a->helper) {
-        GError *err = NULL;
-        a->helper = vd_threadpool_engine_new(a->base.thread, a->base.fd, &err);
-        if (!a->helper) {
-            /* Only reachable when eventfds run out; the engine's caller
-             * sees an error instead of a hang. */
-            g_warning("libaio engine: no helper thread pool: %s",
-                      err->message);
-            g_error_free(err);
-            vd_engine_done(&a->base, req, -ENOMEM);
-            return;
-        }
-        vd_engine_set_complete(a->helper, helper_done, a);
-    }
-    vd_engine_submit(a->helper, req);
-}
-
-static void
 prepare(AioEngine *a, VdRequest *req)
 {
     unsigned slot = a->free_slots[--a->n_free];
@@ -142,7 +114,7 @@ submit_pending(void *data)
             if (n == -EINVAL && req->type == VD_REQ_FLUSH) {
                 /* No IOCB_CMD_FDSYNC here: the pool does fdatasync. */
                 a->no_fdsync = true;
-                to_helper(a, req);
+                vd_engine_to_helper(&a->base, &a->helper, req);
             } else {
                 vd_engine_done(&a->base, req, n);
             }
@@ -163,7 +135,7 @@ aio_submit(VdEngine *e, VdRequest *req)
 
     if (req->type == VD_REQ_DISCARD || req->type == VD_REQ_WRITE_ZEROES ||
         (req->type == VD_REQ_FLUSH && a->no_fdsync)) {
-        to_helper(a, req);
+        vd_engine_to_helper(&a->base, &a->helper, req);
         return;
     }
     if (a->n_free == 0) {
@@ -252,7 +224,7 @@ complete_event(AioEngine *a, const struct io_event *ev)
     if (ret == -EINVAL && req->type == VD_REQ_FLUSH) {
         /* No IOCB_CMD_FDSYNC for this file: the pool does fdatasync. */
         a->no_fdsync = true;
-        to_helper(a, req);
+        vd_engine_to_helper(&a->base, &a->helper, req);
         return;
     }
     vd_engine_done(&a->base, req, ret);

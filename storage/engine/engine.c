@@ -3,7 +3,36 @@
  */
 #include "config.h"
 
+#include <errno.h>
+
 #include "storage/engine/engine.h"
+
+static void
+helper_done(VdEngine *helper, VdRequest *req, int ret, void *opaque)
+{
+    vd_engine_done(opaque, req, ret);
+}
+
+void
+vd_engine_to_helper(VdEngine *e, VdEngine **helper, VdRequest *req)
+{
+    if (!*helper) {
+        GError *err = NULL;
+
+        *helper = vd_threadpool_engine_new(e->thread, e->fd, &err);
+        if (!*helper) {
+            /* Only reachable when eventfds run out; the engine's caller
+             * sees an error instead of a hang. */
+            g_warning("%s engine: no helper thread pool: %s", e->ops->name,
+                      err->message);
+            g_error_free(err);
+            vd_engine_done(e, req, -ENOMEM);
+            return;
+        }
+        vd_engine_set_complete(*helper, helper_done, e);
+    }
+    vd_engine_submit(*helper, req);
+}
 
 VdEngine *
 vd_engine_new(VdIoMode io, bool direct, VdIothread *t, int fd,

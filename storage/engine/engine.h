@@ -83,6 +83,13 @@ vd_engine_free(VdEngine *e)
 }
 
 /*
+ * Hand @req to *@helper, a thread pool on @e's file started on first use,
+ * for what @e cannot do itself (fallocate, fdatasync on some kernels);
+ * it completes as @e's request. Freeing *@helper is @e's job.
+ */
+void vd_engine_to_helper(VdEngine *e, VdEngine **helper, VdRequest *req);
+
+/*
  * The engines. Each is created and freed in the I/O thread @t, on @fd,
  * which stays the caller's. NULL with @err set when the kernel refuses.
  */

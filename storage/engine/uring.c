@@ -38,32 +38,6 @@ typedef struct {
     VdEngine *helper;
 } UringEngine;
 
-static void
-helper_done(VdEngine *helper, VdRequest *req, int ret, void *opaque)
-{
-    UringEngine *u = opaque;
-
-    vd_engine_done(&u->base, req, ret);
-}
-
-static void
-to_helper(UringEngine *u, VdRequest *req)
-{
-    if (!u->helper) {
-        GError *err = NULL;
-        u->helper = vd_threadpool_engine_new(u->base.thread, u->base.fd, &err);
-        if (!u->helper) {
-            g_warning("io_uring engine: no helper thread pool: %s",
-                      err->message);
-            g_error_free(err);
-            vd_engine_done(&u->base, req, -ENOMEM);
-            return;
-        }
-        vd_engine_set_complete(u->helper, helper_done, u);
-    }
-    vd_engine_submit(u->helper, req);
-}
-
 /* Queue the (rest of the) request as an SQE; false if the SQ is full. */
 static bool
 prepare(UringEngine *u, VdRequest *req)
@@ -155,7 +129,7 @@ uring_submit(VdEngine *e, VdRequest *req)
     req->engine_done = 0;
     if ((req->type == VD_REQ_DISCARD || req->type == VD_REQ_WRITE_ZEROES) &&
         !u->has_fallocate) {
-        to_helper(u, req);
+        vd_engine_to_helper(&u->base, &u->helper, req);
         return;
     }
     if (!vd_request_queue_empty(&u->waiting) || !prepare(u, req))
