@@ -30,6 +30,7 @@ typedef struct {
      * shared round-robin; at most one per CPU. */
     GPtrArray *iothreads;
     guint next_iothread;
+    uint64_t poll_ns;        /* their polling window (iothread.h) */
     int next_domain_id;
 
     /* Tests only (daemon/test-hooks.h): where every disk's write log

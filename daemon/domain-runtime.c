@@ -29,7 +29,7 @@ pick_iothread(VdDaemon *daemon, GError **error)
             (GDestroyNotify)vd_iothread_free);
     if (daemon->iothreads->len < max) {
         g_snprintf(name, sizeof(name), "vd-io%u", daemon->iothreads->len);
-        t = vd_iothread_new(name, NULL, error);
+        t = vd_iothread_new(name, NULL, daemon->poll_ns, error);
         if (t)
             g_ptr_array_add(daemon->iothreads, t);
         return t;

@@ -17,6 +17,7 @@
 #include "daemon/domain-runtime.h"
 #include "daemon/domain-store.h"
 #include "daemon/server.h"
+#include "storage/iothread.h"
 #include "storage/layers/fault.h"
 #include "storage/planted.h"
 
@@ -24,6 +25,7 @@ static gboolean opt_verbose;
 static char *opt_state_dir;
 static int opt_idle_timeout = 30;
 static int opt_max_clients = 1024;
+static gint64 opt_poll_ns = VD_IOTHREAD_POLL_NS;
 static gboolean opt_version;
 static char *opt_test_recorder_dir;
 static char **opt_test_faults;
@@ -39,6 +41,9 @@ static const GOptionEntry options[] = {
       "in the middle of a message (default 30)", "SECONDS" },
     { "max-clients", 0, 0, G_OPTION_ARG_INT, &opt_max_clients,
       "Most connections served at once (default 1024)", "N" },
+    { "poll-ns", 0, 0, G_OPTION_ARG_INT64, &opt_poll_ns,
+      "How long an I/O thread with requests in the kernel looks for their "
+      "completions before it sleeps (default 30000; 0: never)", "NS" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose,
       "Log debugging messages", NULL },
     { "version", 'V', 0, G_OPTION_ARG_NONE, &opt_version,
@@ -180,7 +185,8 @@ main(int argc, char **argv)
         printf("vdiskd %s\n", PACKAGE_VERSION);
         return EXIT_SUCCESS;
     }
-    if (argc > 1 || opt_idle_timeout < 1 || opt_max_clients < 1) {
+    if (argc > 1 || opt_idle_timeout < 1 || opt_max_clients < 1 ||
+        opt_poll_ns < 0 || opt_poll_ns > 1000000000) {
         g_printerr("vdiskd: bad arguments; see vdiskd --help\n");
         return EXIT_FAILURE;
     }
@@ -202,6 +208,7 @@ main(int argc, char **argv)
     daemon.loop = g_main_loop_new(NULL, FALSE);
     daemon.idle_timeout = opt_idle_timeout;
     daemon.max_clients = opt_max_clients;
+    daemon.poll_ns = (uint64_t)opt_poll_ns;
     daemon.test_recorder_dir = opt_test_recorder_dir;
     if (opt_test_faults) {
         daemon.test_faults = vd_fault_rules_new(

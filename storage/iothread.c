@@ -7,6 +7,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -50,7 +51,14 @@ struct VdIothread {
     VdIothreadDefer *defers;
     VdFdWatch *removed;       /* freed after each batch of events */
     unsigned n_watches;
+    uint64_t poll_ns;
+    GArray *polls;            /* PollCheck */
 };
+
+typedef struct {
+    VdIothreadPollFn fn;
+    void *opaque;
+} PollCheck;
 
 static __thread VdIothread *current_thread;
 
@@ -300,6 +308,83 @@ stop_step(void *data)
     t->stop = true;
 }
 
+void
+vd_iothread_poll_add(VdIothread *t, VdIothreadPollFn fn, void *opaque)
+{
+    PollCheck c = { fn, opaque };
+
+    g_assert(vd_iothread_is_current(t));
+    g_array_append_val(t->polls, c);
+}
+
+void
+vd_iothread_poll_remove(VdIothread *t, void *opaque)
+{
+    g_assert(vd_iothread_is_current(t));
+    for (guint i = 0; i < t->polls->len; i++) {
+        if (g_array_index(t->polls, PollCheck, i).opaque == opaque) {
+            g_array_remove_index_fast(t->polls, i);
+            return;
+        }
+    }
+}
+
+/* READY if any check is, else WAITING if any is, else IDLE. */
+static VdPollState
+check_polls(VdIothread *t)
+{
+    VdPollState all = VD_POLL_IDLE;
+
+    for (guint i = 0; i < t->polls->len; i++) {
+        PollCheck *c = &g_array_index(t->polls, PollCheck, i);
+        VdPollState st = c->fn(c->opaque);
+
+        if (st == VD_POLL_READY)
+            return st;
+        if (st == VD_POLL_WAITING)
+            all = st;
+    }
+    return all;
+}
+
+static uint64_t
+now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* epoll_wait, after polling while completions are due (iothread.h). */
+static int
+wait_events(VdIothread *t, struct epoll_event *evs)
+{
+    VdPollState st;
+    uint64_t start;
+    int n;
+
+    if (t->poll_ns == 0 || check_polls(t) != VD_POLL_WAITING)
+        return epoll_wait(t->epfd, evs, MAX_EVENTS, -1);
+    /* An fd that no check sees (a client's socket) may be ready already:
+     * look before spinning. */
+    n = epoll_wait(t->epfd, evs, MAX_EVENTS, 0);
+    if (n != 0)
+        return n;
+    start = now_ns();
+    do
+        st = check_polls(t);
+    while (st == VD_POLL_WAITING && now_ns() - start < t->poll_ns);
+    /* READY: the completion's fd is signalled at once, or a moment after
+     * the ring shows it; either way the blocking wait below ends soon. */
+    if (st == VD_POLL_READY) {
+        n = epoll_wait(t->epfd, evs, MAX_EVENTS, 0);
+        if (n != 0)
+            return n;
+    }
+    return epoll_wait(t->epfd, evs, MAX_EVENTS, -1);
+}
+
 static gpointer
 thread_main(gpointer data)
 {
@@ -311,7 +396,7 @@ thread_main(gpointer data)
         int n;
 
         run_defers(t);
-        n = epoll_wait(t->epfd, evs, MAX_EVENTS, -1);
+        n = wait_events(t, evs);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
@@ -335,12 +420,15 @@ thread_main(gpointer data)
 }
 
 VdIothread *
-vd_iothread_new(const char *name, GMainContext *main_ctx, GError **err)
+vd_iothread_new(const char *name, GMainContext *main_ctx, uint64_t poll_ns,
+                GError **err)
 {
     VdIothread *t = g_new0(VdIothread, 1);
     struct epoll_event ev = { .events = EPOLLIN, .data.ptr = NULL };
 
     t->name = g_strdup(name);
+    t->poll_ns = poll_ns;
+    t->polls = g_array_new(FALSE, FALSE, sizeof(PollCheck));
     t->main_ctx = main_ctx ? g_main_context_ref(main_ctx)
                            : g_main_context_ref(g_main_context_default());
     g_mutex_init(&t->lock);
@@ -358,6 +446,7 @@ vd_iothread_new(const char *name, GMainContext *main_ctx, GError **err)
     return t;
 
 fail:
+    g_array_free(t->polls, TRUE);
     if (t->epfd >= 0)
         close(t->epfd);
     if (t->wakefd >= 0)
@@ -381,6 +470,8 @@ vd_iothread_free(VdIothread *t)
     g_assert(t->msgs_head == NULL);
     g_assert(t->n_watches == 0);
     free_removed(t);
+    g_assert(t->polls->len == 0);
+    g_array_free(t->polls, TRUE);
     close(t->epfd);
     close(t->wakefd);
     g_mutex_clear(&t->lock);

@@ -38,9 +38,11 @@ typedef void (*VdFdHandler)(VdFdWatch *watch, int fd, uint32_t events,
 /*
  * Start an I/O thread named @name (for debuggers and logs), which posts
  * its results to @main_ctx (NULL: the global default main context).
+ * @poll_ns: its polling window (below); 0: it never polls.
  * Control plane.
  */
 VdIothread *vd_iothread_new(const char *name, GMainContext *main_ctx,
+                            uint64_t poll_ns,
                             GError **err);
 
 /*
@@ -119,5 +121,30 @@ void vd_iothread_defer(VdIothread *t, VdIothreadDefer *d);
 
 /* Unschedule @d if scheduled. I/O thread only. */
 void vd_iothread_defer_cancel(VdIothread *t, VdIothreadDefer *d);
+
+/*
+ * Polling. Before it sleeps, a thread with requests in the kernel looks
+ * for their completions without a system call, for up to its polling
+ * window: a sleeping thread has to be woken, which on a virtual machine
+ * costs tens of microseconds per completion. A poll check reports
+ * whether its completions are there (READY; the thread then takes them
+ * through their fd's watch), may come (WAITING), or none is expected
+ * (IDLE). The thread spins only while some check is WAITING, so an idle
+ * thread never does. Checks run in the I/O thread; add and remove them
+ * there.
+ */
+typedef enum {
+    VD_POLL_IDLE,
+    VD_POLL_WAITING,
+    VD_POLL_READY,
+} VdPollState;
+
+typedef VdPollState (*VdIothreadPollFn)(void *opaque);
+
+/* The daemon's default window (measured in bench/RESULTS.md). */
+#define VD_IOTHREAD_POLL_NS 30000u
+
+void vd_iothread_poll_add(VdIothread *t, VdIothreadPollFn fn, void *opaque);
+void vd_iothread_poll_remove(VdIothread *t, void *opaque);
 
 #endif /* VD_STORAGE_IOTHREAD_H */

@@ -9,8 +9,10 @@
  * immediate submission (bench/nbd-peers.sh, see bench/RESULTS.md).
  * Only requests that found the kernel's queue full wait for a deferred
  * call.
+ *
  * Completions raise an eventfd (IOCB_FLAG_RESFD) that the I/O thread
- * watches; io_getevents with a zero timeout then reaps them all.
+ * watches, and land in a ring that it polls before it sleeps (see
+ * ring_poll); they are reaped from that ring in place.
  *
  * What AIO cannot do goes to a helper thread pool: fallocate always, and
  * fdatasync if the kernel refuses IOCB_CMD_FDSYNC for this file.
@@ -262,6 +264,19 @@ on_events(VdFdWatch *w, int fd, uint32_t events, void *opaque)
         vd_iothread_defer(a->base.thread, &a->submit_defer);
 }
 
+/* The I/O thread's poll check (iothread.h): the ring, read in place. */
+static VdPollState
+ring_poll(void *opaque)
+{
+    AioEngine *a = opaque;
+    struct aio_ring *ring = (struct aio_ring *)a->ctx;
+
+    if (a->in_kernel == 0)
+        return VD_POLL_IDLE;
+    return __atomic_load_n(&ring->tail, __ATOMIC_ACQUIRE) != ring->head
+               ? VD_POLL_READY : VD_POLL_WAITING;
+}
+
 /* Kernels whose ring is not the known layout: reap by system call. */
 static void
 on_events_syscall(VdFdWatch *w, int fd, uint32_t events, void *opaque)
@@ -294,6 +309,7 @@ aio_free(VdEngine *e)
     g_assert(a->in_kernel == 0 && a->n_pending == 0);
     g_assert(vd_request_queue_empty(&a->waiting));
     vd_iothread_defer_cancel(e->thread, &a->submit_defer);
+    vd_iothread_poll_remove(e->thread, a);
     vd_engine_free(a->helper);
     vd_iothread_watch_remove(a->watch);
     io_destroy(a->ctx);
@@ -335,9 +351,13 @@ vd_aio_engine_new(VdIothread *t, int fd, GError **err)
         a->free_slots[i] = AIO_DEPTH - 1 - i;
     a->n_free = AIO_DEPTH;
     vd_iothread_defer_init(&a->submit_defer, submit_pending, a);
-    a->watch = vd_iothread_watch_add(
-        t, a->evfd, EPOLLIN | EPOLLET,
-        ((struct aio_ring *)a->ctx)->magic == AIO_RING_MAGIC
-            ? on_events : on_events_syscall, a);
+    if (((struct aio_ring *)a->ctx)->magic == AIO_RING_MAGIC) {
+        a->watch = vd_iothread_watch_add(t, a->evfd, EPOLLIN | EPOLLET,
+                                         on_events, a);
+        vd_iothread_poll_add(t, ring_poll, a);
+    } else {
+        a->watch = vd_iothread_watch_add(t, a->evfd, EPOLLIN | EPOLLET,
+                                         on_events_syscall, a);
+    }
     return &a->base;
 }

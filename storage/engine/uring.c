@@ -4,9 +4,10 @@
  * Requests become SQEs; a deferred call submits the batch with one
  * io_uring_submit after the I/O thread has handled its ready events.
  * Completions raise an eventfd registered with the ring, which the I/O
- * thread watches. Buffered reads may come back short without being at
- * the end of the file (part of the range was cached): the rest is
- * submitted again; a read of 0 bytes is the end of the file.
+ * thread watches; it also polls the completion queue before it sleeps.
+ * Buffered reads may come back short without being at the end of the
+ * file (part of the range was cached): the rest is submitted again; a
+ * read of 0 bytes is the end of the file.
  *
  * Operations the kernel's io_uring lacks (probed once) go to a helper
  * thread pool, as do requests that find the submission queue full.
@@ -189,6 +190,17 @@ on_events(VdFdWatch *w, int fd, uint32_t events, void *opaque)
         vd_iothread_defer(u->base.thread, &u->submit_defer);
 }
 
+/* The I/O thread's poll check (iothread.h): the completion queue. */
+static VdPollState
+cq_poll(void *opaque)
+{
+    UringEngine *u = opaque;
+
+    if (u->in_kernel == 0)
+        return VD_POLL_IDLE;
+    return io_uring_cq_ready(&u->ring) > 0 ? VD_POLL_READY : VD_POLL_WAITING;
+}
+
 static void
 uring_free(VdEngine *e)
 {
@@ -197,6 +209,7 @@ uring_free(VdEngine *e)
     g_assert(u->in_kernel == 0 && u->unsubmitted == 0);
     g_assert(vd_request_queue_empty(&u->waiting));
     vd_iothread_defer_cancel(e->thread, &u->submit_defer);
+    vd_iothread_poll_remove(e->thread, u);
     vd_engine_free(u->helper);
     vd_iothread_watch_remove(u->watch);
     io_uring_queue_exit(&u->ring);
@@ -254,5 +267,6 @@ vd_uring_engine_new(VdIothread *t, int fd, GError **err)
     vd_iothread_defer_init(&u->submit_defer, submit_pending, u);
     u->watch = vd_iothread_watch_add(t, u->evfd, EPOLLIN | EPOLLET,
                                      on_events, u);
+    vd_iothread_poll_add(t, cq_poll, u);
     return &u->base;
 }

@@ -25,7 +25,7 @@ vd_test_env_new(uint64_t size)
     ck_assert_int_ge(fd, 0);
     ck_assert_int_eq(ftruncate(fd, (off_t)size), 0);
     close(fd);
-    env->thread = vd_iothread_new("vd-test-io", NULL, &err);
+    env->thread = vd_iothread_new("vd-test-io", NULL, VD_IOTHREAD_POLL_NS, &err);
     ck_assert_msg(env->thread != NULL, "%s", err ? err->message : "");
     return env;
 }

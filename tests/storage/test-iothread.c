@@ -13,11 +13,14 @@
 #include "storage/iothread.h"
 #include "tests/common/check-run.h"
 
+/* Each test runs twice (_i): with a thread that never polls, and with
+ * one that may. */
 static VdIothread *
-new_thread(void)
+new_thread(int polling)
 {
     g_autoptr(GError) err = NULL;
-    VdIothread *t = vd_iothread_new("vd-test", NULL, &err);
+    VdIothread *t = vd_iothread_new("vd-test", NULL,
+                                    polling ? VD_IOTHREAD_POLL_NS : 0, &err);
 
     ck_assert_msg(t != NULL, "%s", err ? err->message : "");
     return t;
@@ -49,7 +52,7 @@ START_TEST(test_post_order)
     Ctx ctx = { .in_thread = true };
     Step steps[100];
 
-    ctx.t = new_thread();
+    ctx.t = new_thread(_i);
     ctx.order = g_array_new(FALSE, FALSE, sizeof(int));
     ck_assert(!vd_iothread_is_current(ctx.t));
     for (int i = 0; i < 100; i++) {
@@ -87,7 +90,7 @@ post_back(void *data)
 
 START_TEST(test_post_main)
 {
-    VdIothread *t = new_thread();
+    VdIothread *t = new_thread(_i);
 
     main_thread = g_thread_self();
     main_ran = false;
@@ -179,7 +182,7 @@ START_TEST(test_watch_removed_in_batch)
 {
     Watches ws = { 0 };
 
-    cur = new_thread();
+    cur = new_thread(_i);
     ws.fd_a = eventfd(0, EFD_NONBLOCK);
     ws.fd_b = eventfd(0, EFD_NONBLOCK);
     g_mutex_init(&ws.lock);
@@ -241,7 +244,7 @@ START_TEST(test_defer)
 {
     Deferred d = { 0 };
 
-    cur = new_thread();
+    cur = new_thread(_i);
     vd_iothread_run_sync(cur, schedule_thrice, &d);
     vd_iothread_run_sync(cur, nothing, NULL);
     ck_assert_uint_eq(d.runs, 1);
@@ -252,16 +255,104 @@ START_TEST(test_defer)
 }
 END_TEST
 
+/*
+ * Polling: a check that is WAITING keeps the thread spinning, not
+ * sleeping; when it turns READY its fd's event is handled. The window is
+ * long so that the spin, not the window's end, decides: had the thread
+ * slept instead, nothing would ever write the eventfd and the test would
+ * hang (check's timeout fails it).
+ */
+typedef struct {
+    int fd;
+    VdFdWatch *watch;
+    unsigned checks;
+    bool handled;
+    GMutex lock;
+    GCond cond;
+} Poller;
+
+static VdPollState
+poller_check(void *opaque)
+{
+    Poller *p = opaque;
+    uint64_t one = 1;
+
+    if (p->handled)
+        return VD_POLL_IDLE;
+    if (++p->checks < 3)
+        return VD_POLL_WAITING;
+    if (p->checks == 3)
+        ck_assert(write(p->fd, &one, sizeof(one)) == sizeof(one));
+    return VD_POLL_READY;
+}
+
+static void
+poller_event(VdFdWatch *w, int fd, uint32_t events, void *opaque)
+{
+    Poller *p = opaque;
+    uint64_t v;
+
+    ck_assert(read(fd, &v, sizeof(v)) == sizeof(v));
+    g_mutex_lock(&p->lock);
+    p->handled = true;
+    g_cond_signal(&p->cond);
+    g_mutex_unlock(&p->lock);
+}
+
+static void
+poller_start(void *data)
+{
+    Poller *p = data;
+
+    p->watch = vd_iothread_watch_add(cur, p->fd, EPOLLIN, poller_event, p);
+    vd_iothread_poll_add(cur, poller_check, p);
+}
+
+static void
+poller_stop(void *data)
+{
+    Poller *p = data;
+
+    vd_iothread_poll_remove(cur, p);
+    vd_iothread_watch_remove(p->watch);
+}
+
+START_TEST(test_poll)
+{
+    g_autoptr(GError) err = NULL;
+    Poller p = { .fd = eventfd(0, EFD_NONBLOCK) };
+
+    g_mutex_init(&p.lock);
+    g_cond_init(&p.cond);
+    cur = vd_iothread_new("vd-test", NULL, 3600ull * 1000000000u, &err);
+    ck_assert_msg(cur != NULL, "%s", err ? err->message : "");
+    vd_iothread_run_sync(cur, poller_start, &p);
+    g_mutex_lock(&p.lock);
+    while (!p.handled)
+        g_cond_wait(&p.cond, &p.lock);
+    g_mutex_unlock(&p.lock);
+    /* Now IDLE: the thread sleeps and still serves posted steps. */
+    vd_iothread_run_sync(cur, nothing, NULL);
+    vd_iothread_run_sync(cur, poller_stop, &p);
+    ck_assert_uint_ge(p.checks, 3);
+    vd_iothread_free(cur);
+    close(p.fd);
+    g_mutex_clear(&p.lock);
+    g_cond_clear(&p.cond);
+}
+END_TEST
+
 static Suite *
 iothread_suite(void)
 {
     Suite *s = suite_create("iothread");
     TCase *tc = tcase_create("iothread");
 
-    tcase_add_test(tc, test_post_order);
-    tcase_add_test(tc, test_post_main);
-    tcase_add_test(tc, test_watch_removed_in_batch);
-    tcase_add_test(tc, test_defer);
+    tcase_add_loop_test(tc, test_post_order, 0, 2);
+    tcase_add_loop_test(tc, test_post_main, 0, 2);
+    tcase_add_loop_test(tc, test_watch_removed_in_batch, 0, 2);
+    tcase_add_loop_test(tc, test_defer, 0, 2);
+    tcase_add_test(tc, test_poll);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -39,7 +39,7 @@ vd_crash_checker_new(const char *format, VdCrashImage *im, VdCrashOverlay *ov,
     c->format = g_strdup(format);
     c->im = im;
     c->ov = ov;
-    c->thread = vd_iothread_new("vd-crash-io", NULL, err);
+    c->thread = vd_iothread_new("vd-crash-io", NULL, 0, err);
     if (!c->thread) {
         vd_crash_checker_free(c);
         return NULL;

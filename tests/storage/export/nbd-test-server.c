@@ -127,7 +127,7 @@ main(int argc, char **argv)
     }
 
     loop = g_main_loop_new(NULL, FALSE);
-    t = vd_iothread_new("nbd-test", NULL, &err);
+    t = vd_iothread_new("nbd-test", NULL, VD_IOTHREAD_POLL_NS, &err);
     if (!t || !(disk = vd_disk_open(t, &cfg, &err))) {
         fprintf(stderr, "%s\n", err->message);
         return 1;

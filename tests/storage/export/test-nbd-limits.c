@@ -201,7 +201,7 @@ setup(void)
     cfg.path = img;
     cfg.cache = VD_CACHE_WRITEBACK;
     cfg.discard = VD_DISCARD_UNMAP;
-    thread = vd_iothread_new("nbd-limits", NULL, &err);
+    thread = vd_iothread_new("nbd-limits", NULL, 0, &err);
     ck_assert_ptr_nonnull(thread);
     disk = vd_disk_open(thread, &cfg, &err);
     ck_assert_msg(disk != NULL, "%s", err ? err->message : "");
