@@ -12,6 +12,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 
+#include "common/util/clock.h"
 #include "common/util/error.h"
 #include "storage/iothread.h"
 
@@ -347,15 +348,6 @@ check_polls(VdIothread *t)
     return all;
 }
 
-static uint64_t
-now_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /* epoll_wait, after polling while completions are due (iothread.h). */
 static int
 wait_events(VdIothread *t, struct epoll_event *evs)
@@ -371,10 +363,10 @@ wait_events(VdIothread *t, struct epoll_event *evs)
     n = epoll_wait(t->epfd, evs, MAX_EVENTS, 0);
     if (n != 0)
         return n;
-    start = now_ns();
+    start = vd_monotonic_ns();
     do
         st = check_polls(t);
-    while (st == VD_POLL_WAITING && now_ns() - start < t->poll_ns);
+    while (st == VD_POLL_WAITING && vd_monotonic_ns() - start < t->poll_ns);
     /* READY: the completion's fd is signalled at once, or a moment after
      * the ring shows it; either way the blocking wait below ends soon. */
     if (st == VD_POLL_READY) {

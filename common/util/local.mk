@@ -1,5 +1,6 @@
 noinst_LIBRARIES += libvdutil.a
 libvdutil_a_SOURCES = \
+	common/util/clock.h \
 	common/util/error.c common/util/error.h \
 	common/util/file.c common/util/file.h \
 	common/util/json-writer.c common/util/json-writer.h \

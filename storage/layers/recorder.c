@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/util/clock.h"
 #include "storage/layers/logwrites.h"
 #include "storage/layers/recorder.h"
 
@@ -44,15 +45,6 @@ struct VdRecorder {
                             * overlapping writes for the explorer */
     int error;             /* first error writing the log */
 };
-
-static uint64_t
-now_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static void
 list_push(BlockList *l, Block *b)
@@ -177,7 +169,7 @@ change_done(VdRecorder *rec, VdRequest *req, Inflight *in)
 
     b->seq = ++rec->seq;
     if (b->e.flags & VD_LOGWRITES_FUA) {
-        log_block(rec, b, now_ns());
+        log_block(rec, b, vd_monotonic_ns());
         sync_super(rec);
     } else {
         list_push(&rec->unflushed, b);
@@ -187,7 +179,7 @@ change_done(VdRecorder *rec, VdRequest *req, Inflight *in)
 static void
 flush_done(VdRecorder *rec, Inflight *in, int ret)
 {
-    uint64_t t = now_ns();
+    uint64_t t = vd_monotonic_ns();
     VdLogEntry e = {
         .flags = VD_LOGWRITES_FLUSH,
         .t_submit = in->t_submit,
@@ -231,7 +223,7 @@ recorder_submit(VdEngine *e, VdRequest *req)
     if (req->type != VD_REQ_READ) {
         Inflight *in = g_new0(Inflight, 1);
 
-        in->t_submit = MAX(now_ns(), rec->last_submit + 1);
+        in->t_submit = MAX(vd_monotonic_ns(), rec->last_submit + 1);
         rec->last_submit = in->t_submit;
         /* A flush covers what completed before it was issued, not
          * what is still in flight. Unlike dm-log-writes, which hands
@@ -301,7 +293,7 @@ vd_recorder_n_entries(const VdRecorder *rec)
 int
 vd_recorder_free(VdRecorder *rec)
 {
-    uint64_t t = now_ns();
+    uint64_t t = vd_monotonic_ns();
     int ret;
 
     if (!rec)

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/util/clock.h"
 #include "storage/layers/stats.h"
 
 /* Log-linear: values below 8 ns exactly, then 8 sub-buckets for each
@@ -29,15 +30,6 @@ typedef struct {
     VdLayer *layer;
     uint64_t start_ns;
 } StatsReq;
-
-static uint64_t
-now_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static unsigned
 bucket_of(uint64_t v)
@@ -83,7 +75,7 @@ stats_done(VdRequest *child, int ret)
     StatsReq *sr = VD_REQUEST_SCRATCH(req, StatsReq);
     Stats *s = sr->layer->priv;
     KindCounters *k = &s->kind[req->type];
-    uint64_t lat = now_ns() - sr->start_ns;
+    uint64_t lat = vd_monotonic_ns() - sr->start_ns;
 
     vd_request_put(child);
     bump(&k->in_flight, (uint64_t)-1);
@@ -107,7 +99,7 @@ stats_submit(VdLayer *l, VdRequest *req)
     VdRequest *child = vd_request_child(req, stats_done);
 
     sr->layer = l;
-    sr->start_ns = now_ns();
+    sr->start_ns = vd_monotonic_ns();
     bump(&s->kind[req->type].in_flight, 1);
     vd_layer_submit(l->next, child);
 }

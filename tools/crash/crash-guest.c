@@ -25,6 +25,7 @@
 #include <glib.h>
 #include <libnbd.h>
 
+#include "common/util/clock.h"
 #include "tools/crash/block.h"
 #include "tools/crash/guest-record.h"
 
@@ -87,15 +88,6 @@ struct Guest {
     bool dead;              /* the connection failed */
 };
 
-static uint64_t
-now_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static int
 op_done(void *user_data, int *error)
 {
@@ -103,7 +95,7 @@ op_done(void *user_data, int *error)
     Guest *g = s->g;
     VdGuestOp *op = &g_array_index(g->rec->ops, VdGuestOp, s->index);
 
-    op->ack_ns = now_ns();
+    op->ack_ns = vd_monotonic_ns();
     op->ack_seq = ++g->seq;
     op->ret = *error ? -*error : 0;
     if (s->block != G_MAXUINT64)
@@ -143,7 +135,7 @@ submit(Guest *g, Slot *s, VdGuestOp *op)
     int64_t cookie;
 
     s->index = g->rec->ops->len;
-    op->sub_ns = now_ns();
+    op->sub_ns = vd_monotonic_ns();
     op->sub_seq = ++g->seq;
     g_array_append_val(g->rec->ops, *op);
     g->in_flight++;
