@@ -83,6 +83,21 @@ vd_engine_free(VdEngine *e)
 }
 
 /*
+ * Make @outer a wrapper of @inner (fault injection, the write recorder):
+ * same thread and file, @ops for its own calls; @inner's completions go
+ * to @inner_done with @opaque, which passes them up with vd_engine_done.
+ */
+static inline void
+vd_engine_wrap_init(VdEngine *outer, const VdEngineOps *ops, VdEngine *inner,
+                    VdEngineComplete inner_done, void *opaque)
+{
+    outer->ops = ops;
+    outer->thread = inner->thread;
+    outer->fd = inner->fd;
+    vd_engine_set_complete(inner, inner_done, opaque);
+}
+
+/*
  * Hand @req to *@helper, a thread pool on @e's file started on first use,
  * for what @e cannot do itself (fallocate, fdatasync on some kernels);
  * it completes as @e's request. Freeing *@helper is @e's job.

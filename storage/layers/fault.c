@@ -249,11 +249,8 @@ vd_fault_wrap(VdEngine *inner, void *fault)
 
     g_assert(f->inner == NULL);
     f->inner = inner;
-    f->base.ops = &fault_ops;
-    f->base.thread = inner->thread;
-    f->base.fd = inner->fd;
+    vd_engine_wrap_init(&f->base, &fault_ops, inner, inner_done, f);
     vd_iothread_defer_init(&f->defer, complete_failed, f);
-    vd_engine_set_complete(inner, inner_done, f);
     return &f->base;
 }
 

@@ -66,7 +66,6 @@ static void
 mark_settle(QedOp *op, int ret)
 {
     QedState *s = op->s;
-    VdRequest *c;
 
     if (ret < 0 && op->ret == 0)
         op->ret = ret;
@@ -78,11 +77,7 @@ mark_settle(QedOp *op, int ret)
     }
     /* The bit is durable before the first mapping changes: a crash after
      * any change then finds it set, and the image is checked. */
-    c = vd_request_get(s->pool);
-    c->type = VD_REQ_FLUSH;
-    c->opaque = op;
-    c->done = mark_flush_done;
-    vd_layer_submit(s->file, c);
+    vd_qed_file_flush(s, mark_flush_done, op);
 }
 
 static void

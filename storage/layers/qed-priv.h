@@ -156,6 +156,9 @@ void vd_qed_wake(QedState *s, VdRequestQueue *q);
 VdRequest *vd_qed_child(QedState *s, VdRequest *req, VdReqType type,
                         uint64_t off, uint64_t len, void *buf);
 
+/* Flush the image file: @done(c, ret) with c->opaque = @opaque; it puts c. */
+void vd_qed_file_flush(QedState *s, VdRequestDone done, void *opaque);
+
 /* Settle @req from its child @c (its done callback); puts @c. */
 void vd_qed_child_done(VdRequest *c, int ret);
 

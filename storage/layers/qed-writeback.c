@@ -72,17 +72,11 @@ final_flush_done(VdRequest *c, int ret)
 static void
 step_final(QedState *s)
 {
-    VdRequest *c;
-
     if (!s->wb_sync || s->wb_ret < 0) {
         round_end(s);
         return;
     }
-    c = vd_request_get(s->pool);
-    c->type = VD_REQ_FLUSH;
-    c->opaque = s;
-    c->done = final_flush_done;
-    vd_layer_submit(s->file, c);
+    vd_qed_file_flush(s, final_flush_done, s);
 }
 
 /* A block write of the round is over: on failure its block is dirty
@@ -154,17 +148,11 @@ presync_done(VdRequest *c, int ret)
 static void
 step_presync(QedState *s)
 {
-    VdRequest *c;
-
     if (!s->wb_presync || vd_planted(VD_BUG_QED_L2_EARLY)) {
         step_writes(s);
         return;
     }
-    c = vd_request_get(s->pool);
-    c->type = VD_REQ_FLUSH;
-    c->opaque = s;
-    c->done = presync_done;
-    vd_layer_submit(s->file, c);
+    vd_qed_file_flush(s, presync_done, s);
 }
 
 static void

@@ -62,6 +62,17 @@ vd_qed_child(QedState *s, VdRequest *req, VdReqType type, uint64_t off,
 }
 
 void
+vd_qed_file_flush(QedState *s, VdRequestDone done, void *opaque)
+{
+    VdRequest *c = vd_request_get(s->pool);
+
+    c->type = VD_REQ_FLUSH;
+    c->opaque = opaque;
+    c->done = done;
+    vd_layer_submit(s->file, c);
+}
+
+void
 vd_qed_child_done(VdRequest *c, int ret)
 {
     QedState *s = c->opaque;

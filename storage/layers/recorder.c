@@ -275,10 +275,7 @@ vd_recorder_wrap(VdEngine *inner, void *recorder)
 
     g_assert(rec->inner == NULL);
     rec->inner = inner;
-    rec->base.ops = &recorder_ops;
-    rec->base.thread = inner->thread;
-    rec->base.fd = inner->fd;
-    vd_engine_set_complete(inner, inner_done, rec);
+    vd_engine_wrap_init(&rec->base, &recorder_ops, inner, inner_done, rec);
     /* Engine completions go up through rec->base.complete, which the
      * file layer sets on the engine returned here. */
     return &rec->base;
