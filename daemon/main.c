@@ -43,7 +43,8 @@ static const GOptionEntry options[] = {
       "Most connections served at once (default 1024)", "N" },
     { "poll-ns", 0, 0, G_OPTION_ARG_INT64, &opt_poll_ns,
       "How long an I/O thread with requests in the kernel looks for their "
-      "completions before it sleeps (default 30000; 0: never)", "NS" },
+      "completions or new requests before it sleeps (default 200000; "
+      "0: never)", "NS" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose,
       "Log debugging messages", NULL },
     { "version", 'V', 0, G_OPTION_ARG_NONE, &opt_version,

@@ -15,6 +15,10 @@
 /*
  * Reads per wake-up: the watch is level-triggered, so stopping early
  * only lets the other connections of the I/O thread have their turn.
+ * Completions waiting in the ring also end the loop after its first
+ * read: a client that streams requests would otherwise keep the replies
+ * it waits for behind its own new requests (seen in a trace: 120 µs,
+ * while the client sat idle).
  */
 #define MAX_READS_PER_CALL 16
 
@@ -233,7 +237,9 @@ process_input(VdNbdConn *c)
             }
             c->rx_start += n;
             c->rx_left -= n;
-        } else if (reads++ == MAX_READS_PER_CALL || !receive(c)) {
+        } else if (reads++ == MAX_READS_PER_CALL ||
+                   (reads > 1 && vd_iothread_completions_ready(c->exp->iothread)) ||
+                   !receive(c)) {
             return;
         }
     }

@@ -342,6 +342,122 @@ START_TEST(test_poll)
 }
 END_TEST
 
+/*
+ * A spinning thread also looks at its fds: with a check that stays
+ * WAITING and an hour-long window, an fd that becomes ready must still
+ * be handled. A spin that watched only its checks would hang here.
+ */
+typedef struct {
+    int fd;
+    VdFdWatch *watch;
+    bool handled;
+    GMutex lock;
+    GCond cond;
+} Looker;
+
+static VdPollState
+looker_check(void *opaque)
+{
+    Looker *l = opaque;
+
+    return l->handled ? VD_POLL_IDLE : VD_POLL_WAITING;
+}
+
+static void
+looker_event(VdFdWatch *w, int fd, uint32_t events, void *opaque)
+{
+    Looker *l = opaque;
+    uint64_t v;
+
+    ck_assert(read(fd, &v, sizeof(v)) == sizeof(v));
+    g_mutex_lock(&l->lock);
+    l->handled = true;
+    g_cond_signal(&l->cond);
+    g_mutex_unlock(&l->lock);
+}
+
+static void
+looker_start(void *data)
+{
+    Looker *l = data;
+
+    l->watch = vd_iothread_watch_add(cur, l->fd, EPOLLIN, looker_event, l);
+    vd_iothread_poll_add(cur, looker_check, l);
+}
+
+static void
+looker_stop(void *data)
+{
+    Looker *l = data;
+
+    vd_iothread_poll_remove(cur, l);
+    vd_iothread_watch_remove(l->watch);
+}
+
+START_TEST(test_poll_looks_at_fds)
+{
+    g_autoptr(GError) err = NULL;
+    Looker l = { .fd = eventfd(0, EFD_NONBLOCK) };
+    uint64_t one = 1;
+
+    g_mutex_init(&l.lock);
+    g_cond_init(&l.cond);
+    cur = vd_iothread_new("vd-test", NULL, 3600ull * 1000000000u, &err);
+    ck_assert_msg(cur != NULL, "%s", err ? err->message : "");
+    vd_iothread_run_sync(cur, looker_start, &l);
+    ck_assert(write(l.fd, &one, sizeof(one)) == sizeof(one));
+    g_mutex_lock(&l.lock);
+    while (!l.handled)
+        g_cond_wait(&l.cond, &l.lock);
+    g_mutex_unlock(&l.lock);
+    vd_iothread_run_sync(cur, looker_stop, &l);
+    vd_iothread_free(cur);
+    close(l.fd);
+    g_mutex_clear(&l.lock);
+    g_cond_clear(&l.cond);
+}
+END_TEST
+
+/* vd_iothread_completions_ready follows the checks: READY only. */
+static VdPollState ready_state;
+static bool ready_seen[3];
+
+static VdPollState
+state_check(void *opaque)
+{
+    return ready_state;
+}
+
+static void
+ask_ready(void *data)
+{
+    static const VdPollState states[3] = {
+        VD_POLL_IDLE, VD_POLL_WAITING, VD_POLL_READY,
+    };
+
+    vd_iothread_poll_add(cur, state_check, &ready_state);
+    for (int i = 0; i < 3; i++) {
+        ready_state = states[i];
+        ready_seen[i] = vd_iothread_completions_ready(cur);
+    }
+    ready_state = VD_POLL_IDLE;
+    vd_iothread_poll_remove(cur, &ready_state);
+}
+
+START_TEST(test_completions_ready)
+{
+    g_autoptr(GError) err = NULL;
+
+    cur = vd_iothread_new("vd-test", NULL, VD_IOTHREAD_POLL_NS, &err);
+    ck_assert_msg(cur != NULL, "%s", err ? err->message : "");
+    vd_iothread_run_sync(cur, ask_ready, NULL);
+    vd_iothread_free(cur);
+    ck_assert(!ready_seen[0]);
+    ck_assert(!ready_seen[1]);
+    ck_assert(ready_seen[2]);
+}
+END_TEST
+
 static Suite *
 iothread_suite(void)
 {
@@ -353,6 +469,8 @@ iothread_suite(void)
     tcase_add_loop_test(tc, test_watch_removed_in_batch, 0, 2);
     tcase_add_loop_test(tc, test_defer, 0, 2);
     tcase_add_test(tc, test_poll);
+    tcase_add_test(tc, test_poll_looks_at_fds);
+    tcase_add_test(tc, test_completions_ready);
     suite_add_tcase(s, tc);
     return s;
 }
