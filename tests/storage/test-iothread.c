@@ -265,6 +265,7 @@ END_TEST
 typedef struct {
     int fd;
     VdFdWatch *watch;
+    VdIothreadPollFn check;   /* poller_check unless set */
     unsigned checks;
     bool handled;
     GMutex lock;
@@ -305,7 +306,7 @@ poller_start(void *data)
     Poller *p = data;
 
     p->watch = vd_iothread_watch_add(cur, p->fd, EPOLLIN, poller_event, p);
-    vd_iothread_poll_add(cur, poller_check, p);
+    vd_iothread_poll_add(cur, p->check ? p->check : poller_check, p);
 }
 
 static void
@@ -347,74 +348,35 @@ END_TEST
  * WAITING and an hour-long window, an fd that becomes ready must still
  * be handled. A spin that watched only its checks would hang here.
  */
-typedef struct {
-    int fd;
-    VdFdWatch *watch;
-    bool handled;
-    GMutex lock;
-    GCond cond;
-} Looker;
-
 static VdPollState
 looker_check(void *opaque)
 {
-    Looker *l = opaque;
+    Poller *p = opaque;
 
-    return l->handled ? VD_POLL_IDLE : VD_POLL_WAITING;
-}
-
-static void
-looker_event(VdFdWatch *w, int fd, uint32_t events, void *opaque)
-{
-    Looker *l = opaque;
-    uint64_t v;
-
-    ck_assert(read(fd, &v, sizeof(v)) == sizeof(v));
-    g_mutex_lock(&l->lock);
-    l->handled = true;
-    g_cond_signal(&l->cond);
-    g_mutex_unlock(&l->lock);
-}
-
-static void
-looker_start(void *data)
-{
-    Looker *l = data;
-
-    l->watch = vd_iothread_watch_add(cur, l->fd, EPOLLIN, looker_event, l);
-    vd_iothread_poll_add(cur, looker_check, l);
-}
-
-static void
-looker_stop(void *data)
-{
-    Looker *l = data;
-
-    vd_iothread_poll_remove(cur, l);
-    vd_iothread_watch_remove(l->watch);
+    return p->handled ? VD_POLL_IDLE : VD_POLL_WAITING;
 }
 
 START_TEST(test_poll_looks_at_fds)
 {
     g_autoptr(GError) err = NULL;
-    Looker l = { .fd = eventfd(0, EFD_NONBLOCK) };
+    Poller p = { .fd = eventfd(0, EFD_NONBLOCK), .check = looker_check };
     uint64_t one = 1;
 
-    g_mutex_init(&l.lock);
-    g_cond_init(&l.cond);
+    g_mutex_init(&p.lock);
+    g_cond_init(&p.cond);
     cur = vd_iothread_new("vd-test", NULL, 3600ull * 1000000000u, &err);
     ck_assert_msg(cur != NULL, "%s", err ? err->message : "");
-    vd_iothread_run_sync(cur, looker_start, &l);
-    ck_assert(write(l.fd, &one, sizeof(one)) == sizeof(one));
-    g_mutex_lock(&l.lock);
-    while (!l.handled)
-        g_cond_wait(&l.cond, &l.lock);
-    g_mutex_unlock(&l.lock);
-    vd_iothread_run_sync(cur, looker_stop, &l);
+    vd_iothread_run_sync(cur, poller_start, &p);
+    ck_assert(write(p.fd, &one, sizeof(one)) == sizeof(one));
+    g_mutex_lock(&p.lock);
+    while (!p.handled)
+        g_cond_wait(&p.cond, &p.lock);
+    g_mutex_unlock(&p.lock);
+    vd_iothread_run_sync(cur, poller_stop, &p);
     vd_iothread_free(cur);
-    close(l.fd);
-    g_mutex_clear(&l.lock);
-    g_cond_clear(&l.cond);
+    close(p.fd);
+    g_mutex_clear(&p.lock);
+    g_cond_clear(&p.cond);
 }
 END_TEST
 
