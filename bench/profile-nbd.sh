@@ -76,7 +76,8 @@ devstat=/sys/block/$dev/stat
 [ -r "$devstat" ] || devstat=
 
 SYSCALLS="io_submit io_getevents io_uring_enter epoll_wait epoll_pwait ppoll poll
-recvfrom recvmsg sendmsg sendto read write readv writev epoll_ctl futex"
+recvfrom recvmsg sendmsg sendto read write readv writev epoll_ctl futex
+sched_yield"
 events="task-clock,context-switches,cpu-migrations,raw_syscalls:sys_enter"
 tracepoints=$(perf list tracepoint 2>/dev/null || true)
 for s in $SYSCALLS; do
