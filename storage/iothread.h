@@ -128,13 +128,13 @@ void vd_iothread_defer_cancel(VdIothread *t, VdIothreadDefer *d);
  * window: a sleeping thread has to be woken, which on a virtual machine
  * costs tens of microseconds per completion. Every few microseconds of
  * the spin it also asks epoll about its other fds, so that a new request
- * ends the spin too, and yields its CPU to any task waiting for it. A
- * poll check reports
- * whether its completions are there (READY; the thread then takes them
- * through their fd's watch), may come (WAITING), or none is expected
- * (IDLE). The thread spins only while some check is WAITING, so an idle
- * thread never does. Checks run in the I/O thread; add and remove them
- * there.
+ * ends the spin too, and yields its CPU to any task waiting for it.
+ *
+ * A poll check reports whether its completions are there (READY; the
+ * thread then takes them through their fd's watch), may come (WAITING),
+ * or none is expected (IDLE). The thread spins only while some check is
+ * WAITING, so an idle thread never does. Checks run in the I/O thread;
+ * add and remove them there.
  */
 typedef enum {
     VD_POLL_IDLE,

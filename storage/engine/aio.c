@@ -269,12 +269,11 @@ static VdPollState
 ring_poll(void *opaque)
 {
     AioEngine *a = opaque;
-    struct aio_ring *ring = (struct aio_ring *)a->ctx;
+    struct io_event *evs;
 
     if (a->in_kernel == 0)
         return VD_POLL_IDLE;
-    return __atomic_load_n(&ring->tail, __ATOMIC_ACQUIRE) != ring->head
-               ? VD_POLL_READY : VD_POLL_WAITING;
+    return ring_peek(a->ctx, &evs) > 0 ? VD_POLL_READY : VD_POLL_WAITING;
 }
 
 /* Kernels whose ring is not the known layout: reap by system call. */
@@ -327,6 +326,7 @@ VdEngine *
 vd_aio_engine_new(VdIothread *t, int fd, GError **err)
 {
     AioEngine *a = g_new0(AioEngine, 1);
+    bool ring;
     int ret;
 
     ret = io_setup(AIO_DEPTH, &a->ctx);
@@ -351,13 +351,10 @@ vd_aio_engine_new(VdIothread *t, int fd, GError **err)
         a->free_slots[i] = AIO_DEPTH - 1 - i;
     a->n_free = AIO_DEPTH;
     vd_iothread_defer_init(&a->submit_defer, submit_pending, a);
-    if (((struct aio_ring *)a->ctx)->magic == AIO_RING_MAGIC) {
-        a->watch = vd_iothread_watch_add(t, a->evfd, EPOLLIN | EPOLLET,
-                                         on_events, a);
+    ring = ((struct aio_ring *)a->ctx)->magic == AIO_RING_MAGIC;
+    a->watch = vd_iothread_watch_add(t, a->evfd, EPOLLIN | EPOLLET,
+                                     ring ? on_events : on_events_syscall, a);
+    if (ring)
         vd_iothread_poll_add(t, ring_poll, a);
-    } else {
-        a->watch = vd_iothread_watch_add(t, a->evfd, EPOLLIN | EPOLLET,
-                                         on_events_syscall, a);
-    }
     return &a->base;
 }

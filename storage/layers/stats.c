@@ -6,7 +6,6 @@
 
 #include <stdatomic.h>
 #include <string.h>
-#include <time.h>
 
 #include "common/util/clock.h"
 #include "storage/layers/stats.h"

@@ -13,17 +13,32 @@
 #include "storage/iothread.h"
 #include "tests/common/check-run.h"
 
+static VdIothread *
+new_thread_ns(uint64_t poll_ns)
+{
+    g_autoptr(GError) err = NULL;
+    VdIothread *t = vd_iothread_new("vd-test", NULL, poll_ns, &err);
+
+    ck_assert_msg(t != NULL, "%s", err ? err->message : "");
+    return t;
+}
+
 /* Each test runs twice (_i): with a thread that never polls, and with
  * one that may. */
 static VdIothread *
 new_thread(int polling)
 {
-    g_autoptr(GError) err = NULL;
-    VdIothread *t = vd_iothread_new("vd-test", NULL,
-                                    polling ? VD_IOTHREAD_POLL_NS : 0, &err);
+    return new_thread_ns(polling ? VD_IOTHREAD_POLL_NS : 0);
+}
 
-    ck_assert_msg(t != NULL, "%s", err ? err->message : "");
-    return t;
+/* Block the test's thread until the I/O thread sets *@flag under @lock. */
+static void
+wait_flag(GMutex *lock, GCond *cond, const bool *flag)
+{
+    g_mutex_lock(lock);
+    while (!*flag)
+        g_cond_wait(cond, lock);
+    g_mutex_unlock(lock);
 }
 
 typedef struct {
@@ -188,10 +203,7 @@ START_TEST(test_watch_removed_in_batch)
     g_mutex_init(&ws.lock);
     g_cond_init(&ws.cond);
     vd_iothread_run_sync(cur, add_and_fire, &ws);
-    g_mutex_lock(&ws.lock);
-    while (!ws.called)
-        g_cond_wait(&ws.cond, &ws.lock);
-    g_mutex_unlock(&ws.lock);
+    wait_flag(&ws.lock, &ws.cond, &ws.called);
     /* Posted after the first handler ran, so it runs after the rest of
      * that handler's batch: had the removed watch still been called,
      * that would have happened by now. */
@@ -318,28 +330,38 @@ poller_stop(void *data)
     vd_iothread_watch_remove(p->watch);
 }
 
+/* A thread whose window is an hour, so that only the spin's end, never
+ * the window's, lets the test go on; @check (NULL: poller_check) added. */
+static void
+poller_begin(Poller *p, VdIothreadPollFn check)
+{
+    *p = (Poller){ .fd = eventfd(0, EFD_NONBLOCK), .check = check };
+    g_mutex_init(&p->lock);
+    g_cond_init(&p->cond);
+    cur = new_thread_ns(3600ull * 1000000000u);
+    vd_iothread_run_sync(cur, poller_start, p);
+}
+
+static void
+poller_end(Poller *p)
+{
+    vd_iothread_run_sync(cur, poller_stop, p);
+    vd_iothread_free(cur);
+    close(p->fd);
+    g_mutex_clear(&p->lock);
+    g_cond_clear(&p->cond);
+}
+
 START_TEST(test_poll)
 {
-    g_autoptr(GError) err = NULL;
-    Poller p = { .fd = eventfd(0, EFD_NONBLOCK) };
+    Poller p;
 
-    g_mutex_init(&p.lock);
-    g_cond_init(&p.cond);
-    cur = vd_iothread_new("vd-test", NULL, 3600ull * 1000000000u, &err);
-    ck_assert_msg(cur != NULL, "%s", err ? err->message : "");
-    vd_iothread_run_sync(cur, poller_start, &p);
-    g_mutex_lock(&p.lock);
-    while (!p.handled)
-        g_cond_wait(&p.cond, &p.lock);
-    g_mutex_unlock(&p.lock);
+    poller_begin(&p, NULL);
+    wait_flag(&p.lock, &p.cond, &p.handled);
     /* Now IDLE: the thread sleeps and still serves posted steps. */
     vd_iothread_run_sync(cur, nothing, NULL);
-    vd_iothread_run_sync(cur, poller_stop, &p);
+    poller_end(&p);
     ck_assert_uint_ge(p.checks, 3);
-    vd_iothread_free(cur);
-    close(p.fd);
-    g_mutex_clear(&p.lock);
-    g_cond_clear(&p.cond);
 }
 END_TEST
 
@@ -358,25 +380,13 @@ looker_check(void *opaque)
 
 START_TEST(test_poll_looks_at_fds)
 {
-    g_autoptr(GError) err = NULL;
-    Poller p = { .fd = eventfd(0, EFD_NONBLOCK), .check = looker_check };
+    Poller p;
     uint64_t one = 1;
 
-    g_mutex_init(&p.lock);
-    g_cond_init(&p.cond);
-    cur = vd_iothread_new("vd-test", NULL, 3600ull * 1000000000u, &err);
-    ck_assert_msg(cur != NULL, "%s", err ? err->message : "");
-    vd_iothread_run_sync(cur, poller_start, &p);
+    poller_begin(&p, looker_check);
     ck_assert(write(p.fd, &one, sizeof(one)) == sizeof(one));
-    g_mutex_lock(&p.lock);
-    while (!p.handled)
-        g_cond_wait(&p.cond, &p.lock);
-    g_mutex_unlock(&p.lock);
-    vd_iothread_run_sync(cur, poller_stop, &p);
-    vd_iothread_free(cur);
-    close(p.fd);
-    g_mutex_clear(&p.lock);
-    g_cond_clear(&p.cond);
+    wait_flag(&p.lock, &p.cond, &p.handled);
+    poller_end(&p);
 }
 END_TEST
 
@@ -408,10 +418,7 @@ ask_ready(void *data)
 
 START_TEST(test_completions_ready)
 {
-    g_autoptr(GError) err = NULL;
-
-    cur = vd_iothread_new("vd-test", NULL, VD_IOTHREAD_POLL_NS, &err);
-    ck_assert_msg(cur != NULL, "%s", err ? err->message : "");
+    cur = new_thread_ns(VD_IOTHREAD_POLL_NS);
     vd_iothread_run_sync(cur, ask_ready, NULL);
     vd_iothread_free(cur);
     ck_assert(!ready_seen[0]);
